@@ -1,0 +1,5 @@
+"""`python -m cxsim` is the `cxsim` command."""
+
+from cxsim.cli import main
+
+main()

@@ -1,0 +1,45 @@
+"""Shifts and business hours: when a team is staffed, and arrival rates by hour of day.
+
+Simulated time 0 is Monday 00:00. A team with a calendar has its full size on duty
+while the calendar is open and nobody otherwise; people busy at closing time finish
+what they are doing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from cxsim.scenario.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK, Interval, week_intervals
+
+if TYPE_CHECKING:
+    from cxsim.engine.world import Team
+
+
+def open_intervals(calendar: dict[str, str | list[str]]) -> list[Interval]:
+    """The open spans of a calendar in minutes of the week."""
+    return week_intervals(calendar)
+
+
+def staffing(
+    env: simpy.Environment, team: Team, intervals: list[Interval]
+) -> Generator[Any, Any, None]:
+    """Open and close `team` at the calendar's boundaries, week after week."""
+    week = 0.0
+    while True:
+        for start, end in intervals:
+            opens, closes = week + start, week + end
+            if env.now < opens:
+                yield env.timeout(opens - env.now)
+            if env.now < closes:
+                team.staff(team.size, env.now)
+                yield env.timeout(closes - env.now)
+                team.staff(0, env.now)
+        week += MINUTES_PER_WEEK
+
+
+def rate_at(per_hour: list[float], time: float) -> float:
+    """The arrival rate in force at `time`, from 24 hourly rates."""
+    return per_hour[int((time % MINUTES_PER_DAY) // 60)]

@@ -1,0 +1,152 @@
+"""The `cxsim` command line: parse, call the library, print. Exit 0 ok, 1 failed, 2 bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxsim.metrics import Replication
+from cxsim.montecarlo import default_jobs, run
+from cxsim.output import RunWriter, to_json, version
+from cxsim.scenario import ScenarioError, load_scenario
+from cxsim.scenario.models import Scenario
+from cxsim.table import summary_table
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _bad_input(error: ScenarioError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[Replication], None]]:
+    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
+        yield lambda _: bar.update(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version(), prog_name="cxsim")
+def main() -> None:
+    """Stress-test a customer-service process before it goes live."""
+
+
+@main.command("run")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "-r",
+    "--replications",
+    type=click.IntRange(min=1),
+    help="Replications (default: the scenario's).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes to run replications on (default: all cores).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML), e.g. teams.agents.size=12. Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the run's results go under.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table."
+)
+def run_command(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Run SCENARIO's replications and summarize them."""
+    try:
+        model = load_scenario(scenario, overrides)
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    count = replications or model.replications
+    workers = jobs or default_jobs()
+    writer = RunWriter(out, model.name, scenario)
+    with _progress(count, model.name) as tick:
+
+        def done(replication: Replication) -> None:
+            writer.replication_done(replication)
+            tick(replication)
+
+        results = run(model, count, seed, workers, on_replication=done)
+    results.overrides = list(overrides)
+    if not results.replications:
+        for index, error in results.failed:
+            click.echo(f"replication {index} failed:\n{error}", err=True)
+        click.echo("no replication finished; nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED if results.interrupted else EXIT_FAILED)
+    folder = writer.finish(results, workers)
+    summary = results.summary()
+    click.echo(to_json(summary).rstrip() if as_json else summary_table(summary))
+    click.echo(f"results: {folder}", err=True)
+    for index, error in results.failed:
+        click.echo(f"replication {index} failed:\n{error}", err=True)
+    if results.interrupted:
+        click.echo(
+            f"interrupted: {len(results.replications)} of {count} replications kept", err=True
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if results.failed:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a value first."
+)
+def validate_command(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
+    """Check scenario FILES without running them: every problem, one line each."""
+    bad = False
+    for file in files:
+        try:
+            load_scenario(file, overrides)
+        except ScenarioError as error:
+            bad = True
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"{file}: ok")
+    sys.exit(EXIT_BAD_INPUT if bad else EXIT_OK)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    schema: dict[str, Any] = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    click.echo(json.dumps(schema, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""One replication: build the world from a scenario and a seed, run it to the horizon."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from cxsim.calendars import open_intervals, staffing
+from cxsim.engine.arrivals import arrivals
+from cxsim.engine.journey import build_journey
+from cxsim.engine.streams import Streams
+from cxsim.engine.world import Team, World, customer_segments
+from cxsim.metrics import Recorder, Replication, replication_metrics
+from cxsim.scenario.models import Scenario
+
+
+def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool = False) -> World:
+    """The world of one replication, with its processes started but not run."""
+    env = simpy.Environment()
+    streams = Streams(seed)
+    teams: dict[str, Team] = {}
+    for name, spec in scenario.teams.items():
+        calendar = scenario.calendars.get(spec.calendar) if spec.calendar else None
+        team = Team(
+            env,
+            name,
+            spec.size,
+            list(spec.channels),
+            spec.service_level_target,
+            spec.org,
+            open_now=calendar is None,
+        )
+        teams[name] = team
+        if calendar is not None:
+            env.process(staffing(env, team, open_intervals(calendar)))
+    segments, cumulative = customer_segments(scenario, streams)
+    world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
+    world.journeys = {
+        name: build_journey(name, spec, streams) for name, spec in scenario.journeys.items()
+    }
+    env.process(arrivals(env, world))
+    if scenario.warmup > 0:
+        env.process(_end_of_warmup(env, world))
+    return world
+
+
+def _end_of_warmup(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
+    yield env.timeout(world.scenario.warmup)
+    for team in world.teams.values():
+        team.open_window(env.now)
+
+
+def run_world(world: World) -> None:
+    """Run to the horizon and record the cases still open there."""
+    horizon = world.scenario.horizon
+    world.env.run(until=horizon)
+    for team in world.teams.values():
+        team.staff(team.capacity, horizon)  # closes the busy and staffed time integrals
+    for case in world.open_cases.values():
+        world.recorder.case_open(case, horizon)
+
+
+def simulate(scenario: Scenario, seed: np.random.SeedSequence, index: int = 0) -> Replication:
+    """Run replication `index` of `scenario` from `seed` and return what it measured."""
+    world = build_world(scenario, seed)
+    run_world(world)
+    return replication_metrics(index, world.recorder.arrays(), world.teams)

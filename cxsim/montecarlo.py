@@ -1,0 +1,161 @@
+"""Monte Carlo: seeds, replications, and the local process pool that runs them.
+
+Replication i draws from `SeedSequence(seed).spawn(n)[i]`; results are put back in
+index order before anything is summed, so the same scenario and seed give identical
+numbers whatever the number of processes. A replication that fails is recorded, not
+fatal; Ctrl-C stops the run and keeps the replications already finished.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cxsim.engine import simulate
+from cxsim.metrics import Replication, summarize
+from cxsim.scenario import Override, Scenario, load_scenario
+
+ReplicationDone = Callable[[Replication], None]
+
+
+@dataclass
+class Results:
+    """What a run produced: the replications that finished, in index order, and how it ended."""
+
+    scenario: Scenario
+    seed: int
+    requested: int
+    replications: list[Replication]
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    interrupted: bool = False
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every requested replication finished."""
+        return len(self.replications) == self.requested
+
+    def summary(self) -> dict[str, Any]:
+        """The summary: means and 95 % intervals over replications, percentiles over cases."""
+        body = summarize(self.replications)
+        summary: dict[str, Any] = {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": len(self.replications),
+            "metrics": body["metrics"],
+            "teams": body["teams"],
+        }
+        if not self.complete:
+            summary["requested_replications"] = self.requested
+            summary["interrupted"] = self.interrupted
+            summary["failed_replications"] = [{"index": i, "error": e} for i, e in self.failed]
+        return summary
+
+
+def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """The seed of each replication: `SeedSequence(seed).spawn(replications)`."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _replicate(scenario: Scenario, seed: np.random.SeedSequence, index: int) -> Replication | str:
+    try:
+        return simulate(scenario, seed, index)
+    except Exception:  # a failed replication is recorded, not fatal
+        return traceback.format_exc(limit=-3).strip()
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C is handled once, by the parent, which stops the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run(
+    scenario: Scenario | str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    overrides: Sequence[str | Override] = (),
+    on_replication: ReplicationDone | None = None,
+) -> Results:
+    """Run a scenario's replications (on `jobs` processes) and return the results.
+
+    `scenario` is a loaded `Scenario` or a path to a YAML file; `overrides` are
+    `dotted.path=value` strings applied to a file before validation. Unset
+    `replications` and `seed` come from the scenario.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:
+        raise ValueError("overrides apply to a scenario file; pass its path instead")
+    count = replications if replications is not None else scenario.replications
+    base_seed = seed if seed is not None else scenario.seed
+    if count < 1:
+        raise ValueError(f"expected at least one replication, got {count}")
+    seeds = replication_seeds(base_seed, count)
+    workers = max(1, min(jobs or default_jobs(), count))
+    done: dict[int, Replication] = {}
+    failed: dict[int, str] = {}
+    interrupted = False
+
+    def finish(index: int, outcome: Replication | str) -> None:
+        if isinstance(outcome, str):
+            failed[index] = outcome
+            return
+        done[index] = outcome
+        if on_replication is not None:
+            on_replication(outcome)
+
+    try:
+        if workers == 1:
+            for index, child in enumerate(seeds):
+                finish(index, _replicate(scenario, child, index))
+        else:
+            _run_pool(scenario, seeds, workers, finish)
+    except KeyboardInterrupt:
+        interrupted = True
+    return Results(
+        scenario=scenario,
+        seed=base_seed,
+        requested=count,
+        replications=[done[i] for i in sorted(done)],
+        failed=sorted(failed.items()),
+        interrupted=interrupted,
+        overrides=[o.text if isinstance(o, Override) else o for o in overrides],
+    )
+
+
+def _run_pool(
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    workers: int,
+    finish: Callable[[int, Replication | str], None],
+) -> None:
+    executor = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    pending: dict[Future[Replication | str], int] = {}
+    try:
+        for index, child in enumerate(seeds):
+            pending[executor.submit(_replicate, scenario, child, index)] = index
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                finish(pending.pop(future), future.result())
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()

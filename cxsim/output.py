@@ -1,0 +1,171 @@
+"""Results on disk: `DIR/<scenario>/<run-id>/` with summary, manifest and replications.
+
+Every file is written to a temporary name in the same folder and renamed into place,
+so a crash or Ctrl-C never leaves a half-written file. `replications.csv` is rewritten
+as replications finish, so finished replications survive an interrupted run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from cxsim.metrics import Replication
+from cxsim.montecarlo import Results
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the new one, never half."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    ) as handle:
+        temporary = Path(handle.name)
+        try:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def to_json(data: Any) -> str:
+    """JSON with NaN and infinities written as null."""
+    return json.dumps(_clean(data), indent=2) + "\n"
+
+
+def _clean(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: _clean(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_clean(value) for value in data]
+    return data
+
+
+def version() -> str:
+    """The installed cxsim version."""
+    try:
+        return metadata.version("cxsim")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class RunWriter:
+    """Writes one run's folder as it goes: replications as they finish, the rest at the end."""
+
+    CHECKPOINT_EVERY = 1.0
+    """Seconds between rewrites of replications.csv while the run goes on."""
+
+    def __init__(
+        self, out: str | Path, scenario_name: str, scenario_file: str | Path | None
+    ) -> None:
+        self.started = datetime.now(UTC)
+        base = Path(out) / scenario_name
+        base.mkdir(parents=True, exist_ok=True)
+        stamp = self.started.strftime("%Y%m%d-%H%M%S")
+        self.directory = _unique(base, stamp)
+        self.scenario_file = scenario_file
+        self._rows: dict[int, dict[str, float]] = {}
+        self._written = 0.0
+
+    def replication_done(self, replication: Replication) -> None:
+        """Keep a finished replication; rewrite the checkpoint now and then."""
+        row: dict[str, float] = {"replication": replication.index, **replication.metrics}
+        for team, values in replication.teams.items():
+            row.update({f"teams.{team}.{name}": value for name, value in values.items()})
+        self._rows[replication.index] = row
+        if time.monotonic() - self._written >= self.CHECKPOINT_EVERY:
+            self._write_replications()
+
+    def _write_replications(self) -> None:
+        if not self._rows:
+            return
+        rows = [self._rows[i] for i in sorted(self._rows)]
+        fields = list(rows[0])
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+            )
+        atomic_write(self.directory / "replications.csv", buffer.getvalue())
+        self._written = time.monotonic()
+
+    def finish(self, results: Results, jobs: int) -> Path:
+        """Write the summary, manifest and resolved scenario; return the run folder."""
+        for replication in results.replications:
+            if replication.index not in self._rows:
+                self.replication_done(replication)
+        self._write_replications()
+        atomic_write(self.directory / "summary.json", to_json(results.summary()))
+        scenario = results.scenario.model_dump(mode="json")
+        atomic_write(self.directory / "scenario.json", to_json(scenario))
+        atomic_write(self.directory / "manifest.json", to_json(self.manifest(results, jobs)))
+        return self.directory
+
+    def manifest(self, results: Results, jobs: int) -> dict[str, Any]:
+        """Everything needed to run this again and get the same numbers."""
+        sha = file_sha256(self.scenario_file) if self.scenario_file else None
+        return {
+            "cxsim_version": version(),
+            "scenario": results.scenario.name,
+            "scenario_file": str(self.scenario_file) if self.scenario_file else None,
+            "scenario_sha256": sha,
+            "seed": results.seed,
+            "replications": len(results.replications),
+            "requested_replications": results.requested,
+            "overrides": results.overrides,
+            "complete": results.complete,
+            "interrupted": results.interrupted,
+            "failed_replications": [index for index, _ in results.failed],
+            "jobs": jobs,
+            "started": self.started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "packages": {
+                name: _package_version(name) for name in ("simpy", "numpy", "scipy", "pydantic")
+            },
+        }
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _unique(base: Path, stamp: str) -> Path:
+    for suffix in range(1000):
+        candidate = base / (stamp if suffix == 0 else f"{stamp}-{suffix}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free run folder under {base}")

@@ -1,0 +1,41 @@
+"""`task`: back-office work on a case by a team; the customer is not on the line."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from cxsim.processes.outcomes import DONE
+
+if TYPE_CHECKING:
+    import simpy
+
+    from cxsim.engine.case import Case
+    from cxsim.engine.journey import Node
+    from cxsim.engine.world import World
+
+
+def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Generator[Any, Any, str]:
+    """The step's team takes the case into its queue, then works on it."""
+    team = world.teams[node.spec.team]  # type: ignore[attr-defined]
+    queued = env.now
+    counted = queued >= world.scenario.warmup
+    # the team holds the pending action from the moment the work lands in its queue
+    case.take(team, queued)
+    case.known_by.add(team.name)  # the work is done from the case record
+    case.note(queued, team.name, None, "task queued", step=node.name)
+    if counted:
+        team.offered += 1
+    with team.resource.request() as request:
+        yield request
+        now = env.now
+        if counted:
+            team.answered += 1
+            team.wait_sum += now - queued
+        team.start_work(now)
+        yield env.timeout(node.draw["duration"]())
+        team.end_work(env.now)
+        if counted:
+            team.completed += 1
+    case.note(env.now, team.name, None, "task done", step=node.name)
+    return DONE

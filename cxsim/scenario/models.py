@@ -1,0 +1,230 @@
+"""The pydantic models of a scenario: the one definition of what a YAML scenario may say.
+
+Field types, defaults, constraints and descriptions live here and nowhere else;
+`cxsim schema` prints them as JSON Schema. Checks that need the whole scenario (does a
+step's team exist?) are in `references.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+
+from cxsim.scenario.types import (
+    Channel,
+    Distribution,
+    Duration,
+    Model,
+    Probability,
+    Rate,
+    check_probabilities,
+)
+from cxsim.scenario.weekly import check_calendar, hourly_profile
+
+Name = Annotated[str, Field(min_length=1)]
+
+# --- customers ---------------------------------------------------------------------------
+
+
+class HourlyArrivals(Model):
+    """Poisson arrivals whose rate depends on the hour of the day; unlisted hours have none."""
+
+    hourly: dict[str, Rate] = Field(
+        description='rates by hours of the day, e.g. {"8-12": 40/h, "12-18": 20/h}'
+    )
+
+    @model_validator(mode="after")
+    def _hours(self) -> HourlyArrivals:
+        if not any(hourly_profile(self.hourly)):
+            raise ValueError("expected at least one hour with a positive rate, got none")
+        return self
+
+    def per_hour(self) -> list[float]:
+        """The arrival rate per minute in each of the 24 hours of the day."""
+        return hourly_profile(self.hourly)
+
+
+class CohortArrivals(Model):
+    """A fixed number of cases, all opened at time 0."""
+
+    cohort: Annotated[int, Field(gt=0)]
+
+
+def _arrivals_kind(value: Any) -> str | None:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return "rate"
+    if isinstance(value, dict) and len(value) == 1:
+        return str(next(iter(value)))
+    if isinstance(value, HourlyArrivals):
+        return "hourly"
+    if isinstance(value, CohortArrivals):
+        return "cohort"
+    return None
+
+
+Arrivals = Annotated[
+    Annotated[Annotated[Rate, Field(gt=0)], Tag("rate")]
+    | Annotated[HourlyArrivals, Tag("hourly")]
+    | Annotated[CohortArrivals, Tag("cohort")],
+    Discriminator(
+        _arrivals_kind,
+        custom_error_type="arrivals",
+        custom_error_message="expected a rate such as 9/min, {hourly: {...}} or {cohort: N}",
+    ),
+]
+
+
+class Segment(Model):
+    """A group of customers who behave alike."""
+
+    name: Name
+    share: Probability = Field(description="fraction of arriving customers in this segment")
+    channels: dict[Channel, Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        description="preference weights of channels, used where a step leaves the channel open",
+    )
+    patience: Distribution | None = Field(
+        None, description="how long one waits in a queue before abandoning; default: customers'"
+    )
+
+
+class Customers(Model):
+    """Who brings cases, how often, and into which journey."""
+
+    arrivals: Arrivals
+    journey: Name = Field(description="journey every new case starts in")
+    patience: Distribution | None = Field(
+        None, description="how long a customer waits in a queue before abandoning; none: forever"
+    )
+    channels: dict[Channel, Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="default channel preference weights"
+    )
+    segments: list[Segment] = Field(default_factory=list)
+
+
+# --- organizations and teams -------------------------------------------------------------
+
+
+class Organization(Model):
+    """A company that teams belong to."""
+
+    kind: Literal["operator", "subcontractor", "insurer", "assessor", "partner"] = "operator"
+
+
+Calendar = Annotated[dict[str, str | list[str]], AfterValidator(check_calendar)]
+"""Opening hours by day: `{mon-fri: "08:00-17:00", sat: "09:00-12:00"}`."""
+
+
+class Team(Model):
+    """A pool of people who serve channels and do steps."""
+
+    size: Annotated[int, Field(ge=0)] = Field(description="people on duty while open")
+    channels: list[Channel] = Field(
+        default_factory=list, description="channels the team answers; none for back office"
+    )
+    calendar: Name | None = Field(None, description="name of a calendar; none: always open")
+    service_level_target: Annotated[Duration, Field(gt=0)] = Field(
+        1 / 3, description="answer within this to count toward service level (default 20s)"
+    )
+    org: Name | None = Field(None, description="organization the team belongs to")
+
+
+# --- journeys and steps ------------------------------------------------------------------
+
+
+class Step(Model):
+    """What every step has: where the case goes next."""
+
+    next: Name | None = Field(None, description="next step; none (and no outcomes) resolves")
+    outcomes: Annotated[dict[str, Probability], AfterValidator(check_probabilities)] | None = Field(
+        None, description="next step by probability; 'end' resolves the case"
+    )
+
+    @model_validator(mode="after")
+    def _one_way_on(self) -> Step:
+        if self.next is not None and self.outcomes is not None:
+            raise ValueError("expected either next or outcomes, got both")
+        return self
+
+
+class ContactStep(Step):
+    """The customer reaches a team on a channel, waits in its queue, and is served."""
+
+    type: Literal["contact"]
+    team: Name
+    channel: Channel | None = Field(
+        None, description="channel of the contact; none: the customer's preferred one"
+    )
+    handle_time: Distribution
+
+
+class TaskStep(Step):
+    """Back-office work by a team; the customer is not on the line."""
+
+    type: Literal["task"]
+    team: Name
+    duration: Distribution
+
+
+class TransferStep(Step):
+    """The case moves to another team while the customer stays on the line."""
+
+    type: Literal["transfer"]
+    team: Name = Field(description="team the case is transferred to")
+    mode: Literal["warm", "cold"] = Field(
+        "cold", description="warm: the context travels; cold: the customer repeats the story"
+    )
+    handle_time: Distribution
+
+
+def _step_type(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    return getattr(value, "type", None)
+
+
+StepSpec = Annotated[
+    Annotated[ContactStep, Tag("contact")]
+    | Annotated[TaskStep, Tag("task")]
+    | Annotated[TransferStep, Tag("transfer")],
+    Discriminator(
+        _step_type,
+        custom_error_type="step_type",
+        custom_error_message="expected a step with a type",
+    ),
+]
+
+STEP_MODELS: dict[str, type[Step]] = {
+    "contact": ContactStep,
+    "task": TaskStep,
+    "transfer": TransferStep,
+}
+"""Step models keyed by their YAML `type`."""
+
+
+class Journey(Model):
+    """A named graph of steps a case moves through."""
+
+    start: Name = Field(description="first step")
+    steps: Annotated[dict[str, StepSpec], Field(min_length=1)]
+
+
+# --- scenario ----------------------------------------------------------------------------
+
+
+class Scenario(Model):
+    """One service process to simulate: time, teams, customers and journeys."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    description: str = ""
+    horizon: Annotated[Duration, Field(gt=0)] = Field(description="simulated time per replication")
+    warmup: Duration = Field(0.0, description="cases arriving before this are not counted")
+    replications: Annotated[int, Field(ge=1)] = 10
+    seed: Annotated[int, Field(ge=0)] = 0
+    organizations: dict[str, Organization] = Field(default_factory=dict)
+    calendars: dict[str, Calendar] = Field(default_factory=dict)
+    teams: Annotated[dict[str, Team], Field(min_length=1)]
+    customers: Customers
+    journeys: Annotated[dict[str, Journey], Field(min_length=1)]

@@ -1,0 +1,91 @@
+"""Units at the edge: durations and rates as written in YAML, turned into float minutes.
+
+Inside cxsim every time is a float number of minutes and every rate is per minute. This
+module is the only place that knows the spellings a designer may use (`45s`, `30min`,
+`2h`, `3d`, `1w`; `9/min`, `40/h`, `120/day`). A bare number is minutes (durations) or
+per minute (rates).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MINUTES_PER: dict[str, float] = {
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "min": 1.0,
+    "h": 60.0,
+    "d": 1440.0,
+    "day": 1440.0,
+    "w": 10080.0,
+    "week": 10080.0,
+}
+"""Minutes in one of each time unit, keyed by every spelling accepted."""
+
+_NUMBER = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
+_DURATION = re.compile(rf"^\s*(?P<value>{_NUMBER})\s*(?P<unit>[a-z]+)?\s*$")
+_RATE = re.compile(rf"^\s*(?P<value>{_NUMBER})\s*/\s*(?P<unit>[a-z]+)\s*$")
+
+DURATION_PATTERN = r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*(s|sec|min|h|d|day|w|week)?\s*$"
+RATE_PATTERN = r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*/\s*(s|sec|min|h|d|day|w|week)\s*$"
+
+_UNITS_TEXT = "s, min, h, d or w"
+
+
+def parse_duration(value: object) -> float:
+    """A duration (`45s`, `30min`, `2h`, `3d`, `1w` or a bare number of minutes) in minutes."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 30min or 2h, got {value!r}")
+    if isinstance(value, int | float):
+        minutes = float(value)
+    elif isinstance(value, str):
+        match = _DURATION.match(value.lower())
+        if match is None:
+            raise ValueError(f"expected a duration such as 45s, 30min, 2h, 3d or 1w, got {value!r}")
+        unit = match["unit"] or "min"
+        if unit not in MINUTES_PER:
+            raise ValueError(f"unknown time unit {unit!r} in {value!r}, expected {_UNITS_TEXT}")
+        minutes = float(match["value"]) * MINUTES_PER[unit]
+    else:
+        raise ValueError(f"expected a duration such as 30min or 2h, got {value!r}")
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ValueError(f"expected a non-negative finite duration, got {value!r}")
+    return minutes
+
+
+def parse_rate(value: object) -> float:
+    """A rate (`9/min`, `40/h`, `120/day` or a bare number per minute) in events per minute."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a rate such as 9/min or 40/h, got {value!r}")
+    if isinstance(value, int | float):
+        rate = float(value)
+    elif isinstance(value, str):
+        match = _RATE.match(value.lower())
+        if match is None:
+            raise ValueError(f"expected a rate such as 9/min, 40/h or 120/day, got {value!r}")
+        unit = match["unit"]
+        if unit not in MINUTES_PER:
+            raise ValueError(f"unknown time unit {unit!r} in {value!r}, expected {_UNITS_TEXT}")
+        rate = float(match["value"]) / MINUTES_PER[unit]
+    else:
+        raise ValueError(f"expected a rate such as 9/min or 40/h, got {value!r}")
+    if not math.isfinite(rate) or rate < 0:
+        raise ValueError(f"expected a non-negative finite rate, got {value!r}")
+    return rate
+
+
+def format_duration(minutes: float | None) -> str:
+    """Minutes in the human unit that reads best: `45 s`, `12.5 min`, `3.2 h`, `4.1 d`."""
+    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
+        return "–"
+    if math.isinf(minutes):
+        return "beyond horizon"
+    size = abs(minutes)
+    if size < 1:
+        return f"{minutes * 60:.0f} s"
+    if size < 120:
+        return f"{minutes:.1f} min"
+    if size < 2 * 1440:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} d"

@@ -1,0 +1,111 @@
+"""Opening hours and hour-of-day profiles as written in YAML, turned into minutes of the week.
+
+Simulated time 0 is Monday 00:00. A calendar maps days to hours:
+
+```yaml
+office_hours:
+  mon-fri: "08:00-17:00"
+  sat: ["09:00-12:00", "13:00-15:00"]
+```
+
+Days are `mon`…`sun`, ranges such as `mon-fri`, lists such as `mon,wed`, or `daily`.
+Hours are `HH:MM-HH:MM` (`24:00` is the end of the day); `closed` closes the days.
+"""
+
+from __future__ import annotations
+
+import re
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+
+_SPAN = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*-\s*(\d{1,2})(?::(\d{2}))?\s*$")
+
+Interval = tuple[float, float]
+
+
+def parse_days(text: str) -> list[int]:
+    """Day indexes (Monday 0) of `mon-fri`, `sat,sun`, `daily`…"""
+    text = str(text).strip().lower()
+    if text in ("daily", "all", "every day"):
+        return list(range(7))
+    days: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if "-" in part:
+            first, last = (p.strip() for p in part.split("-", 1))
+            start, end = _day(first, text), _day(last, text)
+            span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
+            days.extend(span)
+        else:
+            days.append(_day(part, text))
+    return days
+
+
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _day(name: str, whole: str) -> int:
+    if name in DAYS:
+        return DAYS.index(name)
+    if name in _FULL_DAYS:
+        return _FULL_DAYS.index(name)
+    raise ValueError(f"expected days such as mon-fri, sat or daily, got {whole!r}")
+
+
+def parse_span(text: str) -> Interval:
+    """Minutes after midnight of `08:00-17:00` (or `8-17`), end after start."""
+    match = _SPAN.match(str(text))
+    if match is None:
+        raise ValueError(f"expected hours such as 08:00-17:00, got {text!r}")
+    h1, m1, h2, m2 = (int(g) if g else 0 for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if m1 >= 60 or m2 >= 60 or start > 1440 or end > 1440 or start >= end:
+        raise ValueError(f"expected hours such as 08:00-17:00 within one day, got {text!r}")
+    return float(start), float(end)
+
+
+def week_intervals(calendar: dict[str, str | list[str]]) -> list[Interval]:
+    """Open intervals of a calendar in minutes of the week, sorted and merged."""
+    spans: list[Interval] = []
+    for days, hours in calendar.items():
+        texts = [hours] if isinstance(hours, str) else list(hours)
+        for day in parse_days(days):
+            for text in texts:
+                if str(text).strip().lower() == "closed":
+                    continue
+                start, end = parse_span(text)
+                offset = day * MINUTES_PER_DAY
+                spans.append((offset + start, offset + end))
+    spans.sort()
+    merged: list[Interval] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def check_calendar(calendar: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    """Validate a calendar as written; raise ValueError naming the first bad entry."""
+    if not week_intervals(calendar):
+        raise ValueError("expected at least one open span, got a calendar that never opens")
+    return calendar
+
+
+def hourly_profile(spans: dict[str, float]) -> list[float]:
+    """24 values, one per hour of the day, from `{"8-12": v, "12-18": w}`; other hours 0."""
+    hours = [0.0] * 24
+    taken = [False] * 24
+    for text, value in spans.items():
+        start, end = parse_span(text)
+        if start % 60 or end % 60:
+            raise ValueError(f"expected whole hours such as 8-12, got {text!r}")
+        for hour in range(int(start // 60), int(end // 60)):
+            if taken[hour]:
+                raise ValueError(f"hour {hour} is given twice, in {text!r}")
+            taken[hour] = True
+            hours[hour] = value
+    return hours
