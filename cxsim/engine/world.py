@@ -47,7 +47,6 @@ class Team:
         "busy_area",
         "capacity",
         "channels",
-        "completed",
         "name",
         "offered",
         "org",
@@ -78,7 +77,6 @@ class Team:
         self.resource.set_capacity(self.capacity)
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
-        self.completed = 0
         self.wait_sum = 0.0
         self.busy = 0
         self.busy_area = 0.0
@@ -112,13 +110,9 @@ class Team:
         self.resource.set_capacity(people)
 
     def open_window(self, now: float) -> None:
-        """Start measuring (end of warm-up): forget time integrals and counters so far."""
+        """Start measuring time integrals (end of warm-up); counters only count from then on."""
         self._advance(now)
         self.busy_area = self.staffed_area = 0.0
-        self.offered = self.answered = self.abandoned = 0
-        self.answered_within = self.abandoned_within = 0
-        self.completed = 0
-        self.wait_sum = 0.0
 
     def waiting(self) -> int:
         """Requests in the team's queue right now."""

@@ -72,6 +72,4 @@ def serve(
         yield env.timeout(duration)
         case.effort += duration
         team.end_work(env.now)
-        if counted:
-            team.completed += 1
     return DONE

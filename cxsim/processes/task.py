@@ -35,7 +35,5 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         team.start_work(now)
         yield env.timeout(node.draw["duration"]())
         team.end_work(env.now)
-        if counted:
-            team.completed += 1
     case.note(env.now, team.name, None, "task done", step=node.name)
     return DONE

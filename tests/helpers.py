@@ -1,0 +1,40 @@
+"""Small helpers shared by the tests: run one replication of YAML text and read it back."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from cxsim.engine import build_world, run_world
+from cxsim.engine.case import Case
+from cxsim.engine.world import World
+from cxsim.scenario import Scenario, parse_scenario
+
+
+def scenario(text: str, *overrides: str) -> Scenario:
+    """A scenario from (indented) YAML text."""
+    return parse_scenario(textwrap.dedent(text), "<test>", overrides)
+
+
+class Run:
+    """One replication run with histories kept, and every case it opened."""
+
+    def __init__(self, model: Scenario, seed: int = 1) -> None:
+        self.world: World = build_world(model, np.random.SeedSequence(seed), history=True)
+        self.cases: dict[str, Case] = {}
+        recorder = self.world.recorder
+        closed = recorder.case_closed
+
+        def keep(case: Case) -> None:
+            self.cases[case.id] = case
+            closed(case)
+
+        recorder.case_closed = keep  # type: ignore[method-assign]
+        run_world(self.world)
+        self.cases.update(self.world.open_cases)
+
+    def log(self, case_id: str) -> list[tuple[float, str | None, str]]:
+        """(time, team, what) of each history line of a case."""
+        history = self.cases[case_id].history or []
+        return [(round(e.time, 9), e.team, e.what) for e in history]

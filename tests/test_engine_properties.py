@@ -1,0 +1,88 @@
+"""Properties that hold for any small queueing scenario (hypothesis draws the scenarios)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxsim.metrics import replication_metrics
+from tests.helpers import Run, scenario
+
+TEMPLATE = """
+    name: drawn
+    horizon: {horizon}min
+    customers:
+      arrivals: {rate}/min
+      journey: support
+      {patience}
+    teams:
+      desk: {{size: {size}, channels: [phone, chat]}}
+      back: {{size: {back}}}
+    journeys:
+      support:
+        start: call
+        steps:
+          call: {{type: contact, team: desk, handle_time: {{exponential: {{mean: {handle}min}}}},
+                  outcomes: {{file: {p_task}, end: {p_end}}}}}
+          file: {{type: task, team: back, duration: {{gamma: {{mean: {handle}min, sd: 1min}}}}}}
+"""
+
+drawn = st.fixed_dictionaries(
+    {
+        "horizon": st.integers(30, 400),
+        "rate": st.floats(0.1, 4.0).map(lambda x: round(x, 3)),
+        "size": st.integers(1, 4),
+        "back": st.integers(1, 3),
+        "handle": st.floats(0.2, 3.0).map(lambda x: round(x, 3)),
+        "patience": st.one_of(
+            st.just(""),
+            st.floats(0.1, 5.0).map(lambda m: f"patience: {{exponential: {{mean: {m:.3f}min}}}}"),
+        ),
+        "p_task": st.sampled_from([0.0, 0.3, 1.0]),
+    }
+)
+
+
+def build(params: dict, seed: int) -> Run:
+    text = TEMPLATE.format(**params, p_end=round(1 - params["p_task"], 10))
+    return Run(scenario(text), seed)
+
+
+@settings(max_examples=30, deadline=None)
+@given(drawn, st.integers(0, 2**32 - 1))
+def test_every_offered_contact_is_handled_abandoned_or_waiting(params: dict, seed: int) -> None:
+    world = build(params, seed).world
+    for team in world.teams.values():
+        assert team.offered == team.answered + team.abandoned + team.waiting()
+
+
+@settings(max_examples=30, deadline=None)
+@given(drawn, st.integers(0, 2**32 - 1))
+def test_waits_are_never_negative_and_occupancy_is_a_fraction(params: dict, seed: int) -> None:
+    built = build(params, seed)
+    world = built.world
+    cases = list(built.cases.values())
+    assert len(cases) == next(world._ids)  # every case opened is seen
+    waits = [
+        e.details["waited"] for case in cases for e in case.history or [] if "waited" in e.details
+    ]
+    assert all(w >= 0 for w in waits)
+    replication = replication_metrics(0, world.recorder.arrays(), world.teams)
+    for values in replication.teams.values():
+        occupancy = values["occupancy"]
+        assert np.isnan(occupancy) or 0 <= occupancy <= 1 + 1e-12
+        assert np.isnan(values["asa"]) or values["asa"] >= 0
+    assert np.all(world.recorder.arrays()["customer_effort"] >= 0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(drawn, st.integers(0, 2**32 - 1))
+def test_same_seed_gives_the_same_records(params: dict, seed: int) -> None:
+    first, second = (
+        build(params, seed).world.recorder.arrays(),
+        build(params, seed).world.recorder.arrays(),
+    )
+    assert first.keys() == second.keys()
+    for name in first:
+        np.testing.assert_array_equal(first[name], second[name])
