@@ -7,7 +7,8 @@ what they are doing.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import math
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -38,6 +39,26 @@ def staffing(
                 yield env.timeout(closes - env.now)
                 team.staff(0, env.now)
         week += MINUTES_PER_WEEK
+
+
+def closed_minutes(intervals: list[Interval]) -> Callable[[float, float], float]:
+    """A function giving the minutes a calendar is closed between two times."""
+    weekly = sum(end - start for start, end in intervals)
+
+    def open_in_week(low: float, high: float) -> float:
+        return sum(max(0.0, min(end, high) - max(start, low)) for start, end in intervals)
+
+    def closed(low: float, high: float) -> float:
+        first, last = math.floor(low / MINUTES_PER_WEEK), math.floor(high / MINUTES_PER_WEEK)
+        low, high = low - first * MINUTES_PER_WEEK, high - last * MINUTES_PER_WEEK
+        if first == last:
+            opened = open_in_week(low, high)
+        else:
+            opened = open_in_week(low, MINUTES_PER_WEEK) + (last - first - 1) * weekly
+            opened += open_in_week(0.0, high)
+        return (high + (last - first) * MINUTES_PER_WEEK - low) - opened
+
+    return closed
 
 
 def rate_at(per_hour: list[float], time: float) -> float:

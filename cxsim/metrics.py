@@ -115,10 +115,14 @@ PERCENTILES = (50, 90, 99)
 
 
 class Recorder:
-    """Collects one flat row per counted case, column by column."""
+    """Collects one flat row per counted case (a tuple in `CASE_COLUMNS` order)."""
+
+    BLOCK = 4096
+    """Rows kept as tuples before they are packed into a numpy block (8 bytes a value)."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, list[float]] = {name: [] for name in CASE_COLUMNS}
+        self.rows: list[tuple[float, ...]] = []
+        self.blocks: list[np.ndarray] = []
 
     def case_closed(self, case: Case) -> None:
         """Record a case that left its journey (resolved or given up)."""
@@ -131,28 +135,38 @@ class Recorder:
             self._row(case, horizon)
 
     def _row(self, case: Case, until: float) -> None:
-        columns = self.columns
-        resolved = case.resolved
-        process_resolved = case.outcome == "resolved"
         elapsed = until - case.created
-        columns["created"].append(case.created)
-        columns["time_to_resolution"].append(elapsed)
-        columns["resolved"].append(resolved)
-        columns["process_time_to_resolution"].append(elapsed)
-        columns["process_resolved"].append(process_resolved)
-        columns["gave_up"].append(case.outcome == "gave_up")
-        columns["orphaned"].append(False)
-        columns["orphan_time"].append(0.0)
-        columns["handoffs"].append(case.handoffs)
-        columns["cross_org_handoffs"].append(case.cross_org_handoffs)
-        columns["repeats"].append(case.repeats)
-        columns["contacts"].append(case.contacts)
-        columns["outbound"].append(case.outbound)
-        columns["customer_effort"].append(case.effort)
+        outcome = case.outcome
+        self.rows.append(
+            (
+                case.created,
+                elapsed,
+                case.resolved if case.children else outcome == "resolved",
+                elapsed,
+                outcome == "resolved",
+                outcome == "gave_up",
+                False,
+                0.0,
+                case.handoffs,
+                case.cross_org_handoffs,
+                case.repeats,
+                case.contacts,
+                case.outbound,
+                case.effort,
+            )
+        )
+        if len(self.rows) >= self.BLOCK:
+            self._pack()
+
+    def _pack(self) -> None:
+        self.blocks.append(np.array(self.rows, dtype=float).reshape(-1, len(CASE_COLUMNS)))
+        self.rows.clear()
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The columns as numpy arrays."""
-        return {name: np.asarray(values, dtype=float) for name, values in self.columns.items()}
+        self._pack()
+        table = np.concatenate(self.blocks)
+        return {name: table[:, i].copy() for i, name in enumerate(CASE_COLUMNS)}
 
 
 @dataclass

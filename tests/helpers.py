@@ -22,7 +22,7 @@ class Run:
 
     def __init__(self, model: Scenario, seed: int = 1) -> None:
         self.world: World = build_world(model, np.random.SeedSequence(seed), history=True)
-        self.cases: dict[str, Case] = {}
+        self.cases: dict[int, Case] = {}
         recorder = self.world.recorder
         closed = recorder.case_closed
 
@@ -34,7 +34,7 @@ class Run:
         run_world(self.world)
         self.cases.update(self.world.open_cases)
 
-    def log(self, case_id: str) -> list[tuple[float, str | None, str]]:
+    def log(self, case_id: int) -> list[tuple[float, str | None, str]]:
         """(time, team, what) of each history line of a case."""
         history = self.cases[case_id].history or []
         return [(round(e.time, 9), e.team, e.what) for e in history]

@@ -63,7 +63,7 @@ def test_waits_are_never_negative_and_occupancy_is_a_fraction(params: dict, seed
     built = build(params, seed)
     world = built.world
     cases = list(built.cases.values())
-    assert len(cases) == next(world._ids)  # every case opened is seen
+    assert len(cases) == world.next_id() - 1  # every case opened is seen
     waits = [
         e.details["waited"] for case in cases for e in case.history or [] if "waited" in e.details
     ]

@@ -23,29 +23,29 @@ ONE_AGENT = """
 
 def test_contact_queues_serves_and_abandons_in_order() -> None:
     run = Run(scenario(ONE_AGENT))
-    assert run.log("1") == [
+    assert run.log(1) == [
         (0, "desk", "contact"),
         (0, "desk", "owner"),
         (0, "desk", "answered"),
         (5, None, "resolved"),
     ]
-    assert run.log("2") == [
+    assert run.log(2) == [
         (0, "desk", "contact"),
         (5, "desk", "owner"),
         (5, "desk", "answered"),
         (10, None, "resolved"),
     ]
     # the third waits behind two 5-minute calls but gives up after 7 minutes
-    assert run.log("3") == [(0, "desk", "contact"), (7, "desk", "abandoned"), (7, None, "gave_up")]
+    assert run.log(3) == [(0, "desk", "contact"), (7, "desk", "abandoned"), (7, None, "gave_up")]
     desk = run.world.teams["desk"]
     assert (desk.offered, desk.answered, desk.abandoned) == (3, 2, 1)
     assert desk.wait_sum == 5
-    assert [run.cases[i].effort for i in "123"] == [5, 10, 7]
+    assert [run.cases[i].effort for i in (1, 2, 3)] == [5, 10, 7]
 
 
 def test_contact_without_patience_waits_for_ever() -> None:
     run = Run(scenario(ONE_AGENT.replace("      patience: 7min\n", "")))
-    assert run.log("3")[-1] == (15, None, "resolved")
+    assert run.log(3)[-1] == (15, None, "resolved")
     assert run.world.teams["desk"].abandoned == 0
 
 
@@ -72,8 +72,8 @@ TWO_TEAMS = """
 
 def test_cold_transfer_is_a_handoff_and_a_repeat_then_a_task_takes_ownership() -> None:
     run = Run(scenario(TWO_TEAMS))
-    case = run.cases["1"]
-    assert run.log("1") == [
+    case = run.cases[1]
+    assert run.log(1) == [
         (0, "front", "contact"),
         (0, "front", "owner"),
         (0, "front", "answered"),
@@ -93,17 +93,17 @@ def test_cold_transfer_is_a_handoff_and_a_repeat_then_a_task_takes_ownership() -
 
 def test_warm_transfer_brings_the_context_along() -> None:
     run = Run(scenario(TWO_TEAMS.replace("mode: cold", "mode: warm")))
-    case = run.cases["1"]
+    case = run.cases[1]
     assert case.repeats == 0
     assert case.handoffs == 2
-    assert (4, "experts", "warm transfer") in run.log("1")
+    assert (4, "experts", "warm transfer") in run.log(1)
 
 
 def test_outcomes_route_by_probability_and_end_resolves() -> None:
     text = TWO_TEAMS.replace("next: pass_on}", "outcomes: {pass_on: 0.0, end: 1.0}}")
     run = Run(scenario(text))
-    assert run.log("1")[-1] == (4, None, "resolved")
-    assert run.cases["1"].handoffs == 0
+    assert run.log(1)[-1] == (4, None, "resolved")
+    assert run.cases[1].handoffs == 0
 
 
 def test_back_office_team_closed_until_its_calendar_opens() -> None:
@@ -126,8 +126,8 @@ def test_back_office_team_closed_until_its_calendar_opens() -> None:
     run = Run(scenario(text))
     # opens Monday 08:00 (480 min); the second task starts after the first, at 16:00,
     # and the person finishes it after closing time
-    assert run.log("1")[-1] == (480 + 480, None, "resolved")
-    assert run.log("2")[-1] == (480 + 960, None, "resolved")
+    assert run.log(1)[-1] == (480 + 480, None, "resolved")
+    assert run.log(2)[-1] == (480 + 960, None, "resolved")
     office = run.world.teams["office"]
     # staffed 9 h a day plus 7 h of overtime on Monday, busy 16 h: occupancy stays <= 1
     assert office.busy_area == 960

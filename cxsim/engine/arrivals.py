@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -14,24 +14,17 @@ from cxsim.scenario.models import CohortArrivals, HourlyArrivals
 from cxsim.scenario.types import Exponential
 
 if TYPE_CHECKING:
-    from cxsim.engine.world import World
+    from cxsim.engine.world import CustomerSegment, World
 
 
 def _exponential(mean: float) -> Exponential:
     return Exponential.model_validate({"exponential": {"mean": mean}})
 
 
-def open_case(env: simpy.Environment, world: World, segment_draw: float) -> None:
+def open_case(env: simpy.Environment, world: World, segment: CustomerSegment) -> None:
     """Open one case of a new customer and start it on the customers' journey."""
     now = env.now
-    case = Case(
-        world.next_id(),
-        world.pick_segment(segment_draw),
-        world.scenario.customers.journey,
-        now,
-        counted=now >= world.scenario.warmup,
-        history=world.history,
-    )
+    case = Case(world.next_id(), segment, world.journey, now, now >= world.warmup, world.history)
     env.process(run_case(env, world, case))
 
 
@@ -39,7 +32,12 @@ def arrivals(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
     """Open cases as the scenario's arrival pattern says, until the horizon."""
     spec = world.scenario.customers.arrivals
     streams = world.streams
-    segment = streams.uniform("segments")
+    if len(world.segments) == 1:
+        only = world.segments[0]
+        segment: Callable[[], CustomerSegment] = lambda: only  # noqa: E731
+    else:
+        draw = streams.uniform("segments")
+        segment = lambda: world.pick_segment(draw())  # noqa: E731
     if isinstance(spec, CohortArrivals):
         for _ in range(spec.cohort):
             open_case(env, world, segment())

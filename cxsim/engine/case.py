@@ -67,7 +67,7 @@ class Case:
 
     def __init__(
         self,
-        case_id: str,
+        case_id: int,
         segment: CustomerSegment,
         journey: str,
         created: float,
@@ -126,7 +126,8 @@ class Case:
             return
         if known_by:
             self.repeats += 1
-            self.note(time, team.name, self.channel, "repeat", count=self.repeats)
+            if self.history is not None:
+                self.note(time, team.name, self.channel, "repeat", count=self.repeats)
         known_by.add(team.name)
 
     def end(self, time: float, outcome: str) -> None:
@@ -134,9 +135,12 @@ class Case:
         self.ended_at = time
         self.outcome = outcome
         self.owner = None
-        self.note(time, None, None, outcome)
+        if self.history is not None:
+            self.note(time, None, None, outcome)
 
     @property
     def resolved(self) -> bool:
         """Whether every problem of the case, children included, is fixed."""
-        return self.outcome == "resolved" and all(child.resolved for child in self.children)
+        if self.outcome != "resolved":
+            return False
+        return not self.children or all(child.resolved for child in self.children)

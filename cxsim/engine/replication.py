@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any
-
 import numpy as np
 import simpy
 
-from cxsim.calendars import open_intervals, staffing
+from cxsim.calendars import closed_minutes, open_intervals, staffing
 from cxsim.engine.arrivals import arrivals
 from cxsim.engine.journey import build_journey
 from cxsim.engine.streams import Streams
@@ -24,6 +21,7 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
     teams: dict[str, Team] = {}
     for name, spec in scenario.teams.items():
         calendar = scenario.calendars.get(spec.calendar) if spec.calendar else None
+        intervals = open_intervals(calendar) if calendar is not None else None
         team = Team(
             env,
             name,
@@ -31,26 +29,19 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
             list(spec.channels),
             spec.service_level_target,
             spec.org,
-            open_now=calendar is None,
+            window=(scenario.warmup, scenario.horizon),
+            closed_minutes=closed_minutes(intervals) if intervals is not None else None,
         )
         teams[name] = team
-        if calendar is not None:
-            env.process(staffing(env, team, open_intervals(calendar)))
+        if intervals is not None:
+            env.process(staffing(env, team, intervals))
     segments, cumulative = customer_segments(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
     world.journeys = {
         name: build_journey(name, spec, streams) for name, spec in scenario.journeys.items()
     }
     env.process(arrivals(env, world))
-    if scenario.warmup > 0:
-        env.process(_end_of_warmup(env, world))
     return world
-
-
-def _end_of_warmup(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
-    yield env.timeout(world.scenario.warmup)
-    for team in world.teams.values():
-        team.open_window(env.now)
 
 
 def run_world(world: World) -> None:
@@ -58,7 +49,7 @@ def run_world(world: World) -> None:
     horizon = world.scenario.horizon
     world.env.run(until=horizon)
     for team in world.teams.values():
-        team.staff(team.capacity, horizon)  # closes the busy and staffed time integrals
+        team.staff(team.capacity, horizon)  # closes the staffed time integral
     for case in world.open_cases.values():
         world.recorder.case_open(case, horizon)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,13 @@ class StaffedResource(simpy.Resource):
 
 
 class Team:
-    """A pool of people with channels, a calendar, and counters of its contacts."""
+    """A pool of people with channels, a calendar, and counters of its contacts.
+
+    Counters count contacts offered inside the measurement window (after the warm-up).
+    Busy time is the part of each piece of work inside the window; staffed time is the
+    time people are on duty by the calendar, plus the overtime of people who finish
+    work after closing. Both are known when the work starts, so no per-event bookkeeping.
+    """
 
     __slots__ = (
         "_last",
@@ -43,18 +50,21 @@ class Team:
         "abandoned_within",
         "answered",
         "answered_within",
-        "busy",
         "busy_area",
         "capacity",
+        "capacity_area",
         "channels",
+        "closed_minutes",
         "name",
         "offered",
         "org",
+        "overtime",
         "resource",
         "size",
-        "staffed_area",
         "target",
         "wait_sum",
+        "window_end",
+        "window_start",
     )
 
     def __init__(
@@ -65,54 +75,52 @@ class Team:
         channels: list[str],
         target: float,
         org: str | None,
-        open_now: bool,
+        window: tuple[float, float],
+        closed_minutes: Callable[[float, float], float] | None = None,
     ) -> None:
         self.name = name
         self.size = size
         self.channels = channels
         self.target = target
         self.org = org
-        self.capacity = size if open_now else 0
+        self.window_start, self.window_end = window
+        self.closed_minutes = closed_minutes
+        """Minutes the team is closed between two times; None for a team always open."""
+        self.capacity = size if closed_minutes is None else 0
         self.resource = StaffedResource(env, capacity=max(self.capacity, 1))
         self.resource.set_capacity(self.capacity)
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
         self.wait_sum = 0.0
-        self.busy = 0
         self.busy_area = 0.0
-        self.staffed_area = 0.0
+        self.capacity_area = 0.0
+        self.overtime = 0.0
         self._last = 0.0
 
-    def _advance(self, now: float) -> None:
-        elapsed = now - self._last
-        if elapsed:
-            busy = self.busy
-            self.busy_area += busy * elapsed
-            capacity = self.capacity
-            # people finishing a contact after closing time are on duty until they finish
-            self.staffed_area += (capacity if capacity > busy else busy) * elapsed
-            self._last = now
-
-    def start_work(self, now: float) -> None:
-        """One more person of the team is busy from `now`."""
-        self._advance(now)
-        self.busy += 1
-
-    def end_work(self, now: float) -> None:
-        """One person of the team is free again from `now`."""
-        self._advance(now)
-        self.busy -= 1
+    def work(self, start: float, duration: float) -> None:
+        """One person works from `start` for `duration`: count what falls in the window."""
+        low = start if start > self.window_start else self.window_start
+        end = start + duration
+        high = end if end < self.window_end else self.window_end
+        if high > low:
+            self.busy_area += high - low
+            if self.closed_minutes is not None:
+                self.overtime += self.closed_minutes(low, high)
 
     def staff(self, people: int, now: float) -> None:
         """Put `people` on duty from `now` (0 closes the team)."""
-        self._advance(now)
+        low = self._last if self._last > self.window_start else self.window_start
+        high = now if now < self.window_end else self.window_end
+        if high > low:
+            self.capacity_area += self.capacity * (high - low)
+        self._last = now
         self.capacity = people
         self.resource.set_capacity(people)
 
-    def open_window(self, now: float) -> None:
-        """Start measuring time integrals (end of warm-up); counters only count from then on."""
-        self._advance(now)
-        self.busy_area = self.staffed_area = 0.0
+    @property
+    def staffed_area(self) -> float:
+        """People-minutes on duty in the window, overtime after closing included."""
+        return self.capacity_area + self.overtime
 
     def waiting(self) -> int:
         """Requests in the team's queue right now."""
@@ -160,16 +168,18 @@ class World:
     segment_cumulative: list[float]
     journeys: dict[str, Journey] = field(default_factory=dict)
     history: bool = False
-    open_cases: dict[str, Case] = field(default_factory=dict)
-    _ids: itertools.count[int] = field(default_factory=itertools.count)
+    open_cases: dict[int, Case] = field(default_factory=dict)
+    warmup: float = field(init=False)
+    journey: str = field(init=False)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    @property
-    def warmup(self) -> float:
-        return self.scenario.warmup
+    def __post_init__(self) -> None:
+        self.warmup = self.scenario.warmup
+        self.journey = self.scenario.customers.journey
 
-    def next_id(self) -> str:
+    def next_id(self) -> int:
         """A new case number, counting from 1."""
-        return str(next(self._ids) + 1)
+        return next(self._ids)
 
     def pick_segment(self, draw: float) -> CustomerSegment:
         """The segment a uniform draw in [0, 1) falls into."""

@@ -6,6 +6,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from cxsim.processes.outcomes import DONE, LEFT
+from cxsim.scenario.models import ContactStep
 from cxsim.scenario.types import REAL_TIME_CHANNELS
 
 if TYPE_CHECKING:
@@ -21,10 +22,12 @@ def contact(
     env: simpy.Environment, world: World, case: Case, node: Node
 ) -> Generator[Any, Any, str]:
     """The customer contacts the step's team and waits to be served."""
-    team = world.teams[node.spec.team]  # type: ignore[attr-defined]
-    channel = node.spec.channel or case.segment.pick_channel(team.channels)  # type: ignore[attr-defined]
+    spec: ContactStep = node.spec  # type: ignore[assignment]
+    team = world.teams[spec.team]
+    channel = spec.channel or case.segment.pick_channel(team.channels)
     case.contacts += 1
-    return (yield from serve(env, world, case, team, channel, node.draw["handle_time"], "contact"))
+    # hands back the generator itself rather than delegating to it: one frame less per event
+    return serve(env, world, case, team, channel, node.draw["handle_time"], "contact")
 
 
 def serve(
@@ -38,12 +41,14 @@ def serve(
 ) -> Generator[Any, Any, str]:
     """Queue `case` for `team` on `channel`, abandon after patience, then be served."""
     arrived = env.now
-    counted = arrived >= world.scenario.warmup
+    counted = arrived >= world.warmup
+    history = case.history is not None
     case.channel = channel
     if counted:
         team.offered += 1
     patience = case.segment.patience if channel in REAL_TIME_CHANNELS else None
-    case.note(arrived, team.name, channel, what)
+    if history:
+        case.note(arrived, team.name, channel, what)
     with team.resource.request() as request:
         if patience is None:
             yield request
@@ -57,19 +62,20 @@ def serve(
                 team.abandoned += 1
                 if wait <= team.target:
                     team.abandoned_within += 1
-            case.note(now, team.name, channel, "abandoned", waited=wait)
+            if history:
+                case.note(now, team.name, channel, "abandoned", waited=wait)
             return LEFT
         if counted:
             team.answered += 1
             team.wait_sum += wait
             if wait <= team.target:
                 team.answered_within += 1
-        team.start_work(now)
         case.take(team, now)
         case.tell(team, now)
-        case.note(now, team.name, channel, "answered", waited=wait)
+        if history:
+            case.note(now, team.name, channel, "answered", waited=wait)
         duration = handle_time()
+        team.work(now, duration)
         yield env.timeout(duration)
         case.effort += duration
-        team.end_work(env.now)
     return DONE

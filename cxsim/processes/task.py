@@ -6,6 +6,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from cxsim.processes.outcomes import DONE
+from cxsim.scenario.models import TaskStep
 
 if TYPE_CHECKING:
     import simpy
@@ -17,13 +18,15 @@ if TYPE_CHECKING:
 
 def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Generator[Any, Any, str]:
     """The step's team takes the case into its queue, then works on it."""
-    team = world.teams[node.spec.team]  # type: ignore[attr-defined]
+    spec: TaskStep = node.spec  # type: ignore[assignment]
+    team = world.teams[spec.team]
     queued = env.now
-    counted = queued >= world.scenario.warmup
+    counted = queued >= world.warmup
     # the team holds the pending action from the moment the work lands in its queue
     case.take(team, queued)
     case.known_by.add(team.name)  # the work is done from the case record
-    case.note(queued, team.name, None, "task queued", step=node.name)
+    if case.history is not None:
+        case.note(queued, team.name, None, "task queued", step=node.name)
     if counted:
         team.offered += 1
     with team.resource.request() as request:
@@ -32,8 +35,9 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
-        team.start_work(now)
-        yield env.timeout(node.draw["duration"]())
-        team.end_work(env.now)
-    case.note(env.now, team.name, None, "task done", step=node.name)
+        duration = node.draw["duration"]()
+        team.work(now, duration)
+        yield env.timeout(duration)
+    if case.history is not None:
+        case.note(env.now, team.name, None, "task done", step=node.name)
     return DONE

@@ -6,6 +6,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from cxsim.processes.contact import serve
+from cxsim.scenario.models import TransferStep
 
 if TYPE_CHECKING:
     import simpy
@@ -19,10 +20,11 @@ def transfer(
     env: simpy.Environment, world: World, case: Case, node: Node
 ) -> Generator[Any, Any, str]:
     """Hand the case to the step's team; a warm transfer brings the context along."""
-    spec = node.spec
-    team = world.teams[spec.team]  # type: ignore[attr-defined]
+    spec: TransferStep = node.spec  # type: ignore[assignment]
+    team = world.teams[spec.team]
     channel = case.channel if case.channel in team.channels else team.channels[0]
-    if spec.mode == "warm":  # type: ignore[attr-defined]
+    if spec.mode == "warm":
         case.known_by.add(team.name)
-    case.note(env.now, team.name, channel, f"{spec.mode} transfer")  # type: ignore[attr-defined]
-    return (yield from serve(env, world, case, team, channel, node.draw["handle_time"], "transfer"))
+    if case.history is not None:
+        case.note(env.now, team.name, channel, f"{spec.mode} transfer")
+    return serve(env, world, case, team, channel, node.draw["handle_time"], "transfer")
