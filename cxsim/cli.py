@@ -13,7 +13,7 @@ import click
 
 from cxsim.metrics import Replication
 from cxsim.montecarlo import default_jobs, run
-from cxsim.output import RunWriter, to_json, version
+from cxsim.output import RunWriter, to_json
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
 from cxsim.table import summary_table
@@ -38,7 +38,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[Replication], None]]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version(), prog_name="cxsim")
+@click.version_option(package_name="cxsim", prog_name="cxsim")
 def main() -> None:
     """Stress-test a customer-service process before it goes live."""
 
@@ -105,8 +105,8 @@ def run_command(
             click.echo(f"replication {index} failed:\n{error}", err=True)
         click.echo("no replication finished; nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED if results.interrupted else EXIT_FAILED)
-    folder = writer.finish(results, workers)
     summary = results.summary()
+    folder = writer.finish(results, summary, workers)
     click.echo(to_json(summary).rstrip() if as_json else summary_table(summary))
     click.echo(f"results: {folder}", err=True)
     for index, error in results.failed:

@@ -166,7 +166,7 @@ class Recorder:
         """The columns as numpy arrays."""
         self._pack()
         table = np.concatenate(self.blocks)
-        return {name: table[:, i].copy() for i, name in enumerate(CASE_COLUMNS)}
+        return {name: table[:, i] for i, name in enumerate(CASE_COLUMNS)}
 
 
 @dataclass

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import os
 import signal
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxsim.engine import simulate
 from cxsim.metrics import Replication, summarize
 from cxsim.scenario import Override, Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ReplicationDone = Callable[[Replication], None]
 
@@ -77,6 +78,8 @@ def _replicate(scenario: Scenario, seed: np.random.SeedSequence, index: int) -> 
     try:
         return simulate(scenario, seed, index)
     except Exception:  # a failed replication is recorded, not fatal
+        import traceback
+
         return traceback.format_exc(limit=-3).strip()
 
 
@@ -146,6 +149,9 @@ def _run_pool(
     workers: int,
     finish: Callable[[int, Replication | str], None],
 ) -> None:
+    # imported here: a one-process run should not pay for multiprocessing's start-up
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     executor = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
     pending: dict[Future[Replication | str], int] = {}
     try:

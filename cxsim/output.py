@@ -116,13 +116,13 @@ class RunWriter:
         atomic_write(self.directory / "replications.csv", buffer.getvalue())
         self._written = time.monotonic()
 
-    def finish(self, results: Results, jobs: int) -> Path:
+    def finish(self, results: Results, summary: dict[str, Any], jobs: int) -> Path:
         """Write the summary, manifest and resolved scenario; return the run folder."""
         for replication in results.replications:
             if replication.index not in self._rows:
                 self.replication_done(replication)
         self._write_replications()
-        atomic_write(self.directory / "summary.json", to_json(results.summary()))
+        atomic_write(self.directory / "summary.json", to_json(summary))
         scenario = results.scenario.model_dump(mode="json")
         atomic_write(self.directory / "scenario.json", to_json(scenario))
         atomic_write(self.directory / "manifest.json", to_json(self.manifest(results, jobs)))

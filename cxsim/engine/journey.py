@@ -97,7 +97,7 @@ def run_case(env: simpy.Environment, world: World, case: Case) -> Generator[Any,
         if outcome is LEFT:
             case.end(env.now, "gave_up")
             break
-        node = node.following()
+        node = node.next if node.route is None else node.following()
     else:
         case.end(env.now, "resolved")
     del world.open_cases[case.id]

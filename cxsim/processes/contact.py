@@ -70,8 +70,10 @@ def serve(
             team.wait_sum += wait
             if wait <= team.target:
                 team.answered_within += 1
-        case.take(team, now)
-        case.tell(team, now)
+        if case.owner is not team:
+            case.take(team, now)
+        if team.name not in case.known_by:
+            case.tell(team, now)
         if history:
             case.note(now, team.name, channel, "answered", waited=wait)
         duration = handle_time()
