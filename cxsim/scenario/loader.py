@@ -143,19 +143,24 @@ def parse_scenario(
             problems.append(problem)
         else:
             places.overridden(override)
-    if problems:
-        raise ScenarioError(problems)
+    scenario: Scenario | None = None
     context = {"base_dir": str(base_dir) if base_dir is not None else None}
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
-        raise ScenarioError(validation_problems(error, data, places)) from None
-    found = check_references(scenario)
-    if found:
-        raise ScenarioError(
-            Problem(places.where(path), dotted(path), message) for path, message in found
-        )
+        problems.extend(validation_problems(error, data, places))
+    problems.extend(Problem(places.where(p), dotted(p), m) for p, m in check_references(data))
+    if problems or scenario is None:
+        raise ScenarioError(sorted(dict.fromkeys(problems), key=_position))
     return scenario
+
+
+def _position(problem: Problem) -> tuple[int, int, int]:
+    """Sort key: overrides first, then by line and column in the file."""
+    parts = problem.where.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return (1, int(parts[1]), int(parts[2]))
+    return (0, 0, 0)
 
 
 def _kind(value: Any) -> str:
@@ -252,7 +257,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
         if known:
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict | list) and isinstance(part, str) and _looks_like_tag(part):
+        elif isinstance(part, str) and _looks_like_tag(part):
             continue  # a union tag or validator name, not a key of the data
         else:
             path.append(part)

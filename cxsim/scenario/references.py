@@ -1,14 +1,18 @@
 """Checks that need the whole scenario: names that point at teams, steps, calendars.
 
-The models check each value on its own; here a validated scenario is checked for
-dangling names and impossible combinations. Each problem comes with the path of the
-value at fault, so the loader can point at its line.
+The models check each value on its own; here the scenario is checked for dangling
+names and impossible combinations. The checks read the plain data (as read from YAML,
+overrides applied) defensively, so they run even when some values fail validation and
+a designer sees every problem at once. Each problem comes with the path of the value at
+fault, so the loader can point at its line.
 """
 
 from __future__ import annotations
 
-from cxsim.scenario.models import Scenario
+from typing import Any
+
 from cxsim.scenario.problems import did_you_mean, one_of
+from cxsim.scenario.units import parse_duration
 
 Path = tuple[str | int, ...]
 
@@ -16,93 +20,108 @@ END = "end"
 """Outcome target that resolves the case."""
 
 
-def _missing(kind: str, name: str, valid: list[str]) -> str:
-    return (
-        f"expected the name of a {kind} ({one_of(valid)}), got {name!r}{did_you_mean(name, valid)}"
-    )
+def _missing(kind: str, name: Any, valid: list[str]) -> str:
+    hint = did_you_mean(str(name), valid)
+    return f"expected the name of a {kind} ({one_of(valid)}), got {name!r}{hint}"
 
 
-def check_references(scenario: Scenario) -> list[tuple[Path, str]]:
-    """Every dangling name or impossible combination in `scenario`, with its path."""
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _duration(value: Any) -> float | None:
+    try:
+        return parse_duration(value)
+    except ValueError:
+        return None
+
+
+def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
+    """Every dangling name or impossible combination in scenario `data`, with its path."""
     found: list[tuple[Path, str]] = []
-    teams = list(scenario.teams)
-    journeys = list(scenario.journeys)
+    teams = _mapping(data.get("teams"))
+    calendars = list(_mapping(data.get("calendars")))
+    organizations = list(_mapping(data.get("organizations")))
+    journeys = _mapping(data.get("journeys"))
 
-    if scenario.warmup >= scenario.horizon:
+    warmup, horizon = _duration(data.get("warmup", 0)), _duration(data.get("horizon"))
+    if warmup is not None and horizon is not None and warmup >= horizon:
         found.append((("warmup",), "expected a warm-up shorter than the horizon, got one as long"))
 
-    for name, team in scenario.teams.items():
-        if team.calendar is not None and team.calendar not in scenario.calendars:
-            found.append(
-                (
-                    ("teams", name, "calendar"),
-                    _missing("calendar", team.calendar, list(scenario.calendars)),
-                )
-            )
-        if team.org is not None and team.org not in scenario.organizations:
-            found.append(
-                (
-                    ("teams", name, "org"),
-                    _missing("organization", team.org, list(scenario.organizations)),
-                )
-            )
+    for name, team in teams.items():
+        team = _mapping(team)
+        calendar, org = team.get("calendar"), team.get("org")
+        if isinstance(calendar, str) and calendar not in calendars:
+            found.append((("teams", name, "calendar"), _missing("calendar", calendar, calendars)))
+        if isinstance(org, str) and org not in organizations:
+            found.append((("teams", name, "org"), _missing("organization", org, organizations)))
 
-    customers = scenario.customers
-    if customers.journey not in scenario.journeys:
-        found.append((("customers", "journey"), _missing("journey", customers.journey, journeys)))
-    if customers.segments:
-        total = sum(segment.share for segment in customers.segments)
+    customers = _mapping(data.get("customers"))
+    journey = customers.get("journey")
+    if isinstance(journey, str) and journey not in journeys:
+        found.append((("customers", "journey"), _missing("journey", journey, list(journeys))))
+    found.extend(_segment_problems(customers.get("segments")))
+
+    for journey_name, spec in journeys.items():
+        found.extend(_journey_problems(journey_name, _mapping(spec), teams))
+    return found
+
+
+def _segment_problems(segments: Any) -> list[tuple[Path, str]]:
+    if not isinstance(segments, list) or not segments:
+        return []
+    found: list[tuple[Path, str]] = []
+    shares = [s.get("share") for s in segments if isinstance(s, dict)]
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in shares):
+        total = sum(shares)
         if abs(total - 1) > 1e-9:
-            found.append(
-                (
-                    ("customers", "segments"),
-                    f"expected shares adding up to 1, got a sum of {total:g}",
-                )
-            )
-        seen: set[str] = set()
-        for index, segment in enumerate(customers.segments):
-            if segment.name in seen:
+            message = f"expected shares adding up to 1, got a sum of {total:g}"
+            found.append((("customers", "segments"), message))
+    seen: set[str] = set()
+    for index, segment in enumerate(segments):
+        name = _mapping(segment).get("name")
+        if isinstance(name, str):
+            if name in seen:
                 found.append(
-                    (
-                        ("customers", "segments", index, "name"),
-                        f"duplicate segment name {segment.name!r}",
-                    )
+                    (("customers", "segments", index, "name"), f"duplicate segment name {name!r}")
                 )
-            seen.add(segment.name)
+            seen.add(name)
+    return found
 
-    for journey_name, journey in scenario.journeys.items():
-        steps = list(journey.steps)
-        base: Path = ("journeys", journey_name)
-        if journey.start not in journey.steps:
-            found.append(((*base, "start"), _missing("step", journey.start, steps)))
-        for step_name, step in journey.steps.items():
-            at: Path = (*base, "steps", step_name)
-            if step.next is not None and step.next not in journey.steps:
-                found.append(((*at, "next"), _missing("step", step.next, steps)))
-            for target in step.outcomes or {}:
-                if target != END and target not in journey.steps:
-                    found.append(
-                        ((*at, "outcomes", target), _missing("step", target, [*steps, END]))
-                    )
-            team_name = getattr(step, "team", None)
-            if team_name is None:
-                continue
-            if team_name not in scenario.teams:
-                found.append(((*at, "team"), _missing("team", team_name, teams)))
-                continue
-            channel = getattr(step, "channel", None)
-            team = scenario.teams[team_name]
-            if step.type in ("contact", "transfer") and not team.channels:
-                message = (
-                    f"expected a team that answers a channel, got back-office team {team_name!r}"
-                )
-                found.append(((*at, "team"), message))
-            elif channel is not None and channel not in team.channels:
-                found.append(
-                    (
-                        (*at, "channel"),
-                        f"expected a channel team {team_name!r} answers ({one_of(team.channels)}), "
-                        f"got {channel!r}",
-                    )
-                )
+
+def _journey_problems(
+    journey_name: str, journey: dict[str, Any], teams: dict[str, Any]
+) -> list[tuple[Path, str]]:
+    found: list[tuple[Path, str]] = []
+    steps = _mapping(journey.get("steps"))
+    step_names = list(steps)
+    base: Path = ("journeys", journey_name)
+    start = journey.get("start")
+    if isinstance(start, str) and start not in steps:
+        found.append(((*base, "start"), _missing("step", start, step_names)))
+    for step_name, step in steps.items():
+        step = _mapping(step)
+        at: Path = (*base, "steps", step_name)
+        target = step.get("next")
+        if isinstance(target, str) and target not in steps:
+            found.append(((*at, "next"), _missing("step", target, step_names)))
+        for target in _mapping(step.get("outcomes")):
+            if target != END and target not in steps:
+                message = _missing("step", target, [*step_names, END])
+                found.append(((*at, "outcomes", target), message))
+        team_name = step.get("team")
+        if not isinstance(team_name, str):
+            continue
+        if team_name not in teams:
+            found.append(((*at, "team"), _missing("team", team_name, list(teams))))
+            continue
+        channels = _mapping(teams[team_name]).get("channels") or []
+        channel = step.get("channel")
+        if step.get("type") in ("contact", "transfer") and not channels:
+            message = f"expected a team that answers a channel, got back-office team {team_name!r}"
+            found.append(((*at, "team"), message))
+        elif isinstance(channel, str) and isinstance(channels, list) and channel not in channels:
+            answers = one_of(channels)
+            message = f"expected a channel team {team_name!r} answers ({answers}), got {channel!r}"
+            found.append(((*at, "channel"), message))
     return found

@@ -11,24 +11,23 @@ from __future__ import annotations
 import math
 import re
 
-MINUTES_PER: dict[str, float] = {
-    "s": 1 / 60,
-    "sec": 1 / 60,
-    "min": 1.0,
-    "h": 60.0,
-    "d": 1440.0,
-    "day": 1440.0,
-    "w": 10080.0,
-    "week": 10080.0,
+_SPELLINGS: dict[float, tuple[str, ...]] = {
+    1 / 60: ("s", "sec", "secs", "second", "seconds"),
+    1.0: ("min", "mins", "minute", "minutes"),
+    60.0: ("h", "hr", "hrs", "hour", "hours"),
+    1440.0: ("d", "day", "days"),
+    10080.0: ("w", "wk", "week", "weeks"),
 }
+MINUTES_PER: dict[str, float] = {name: size for size, names in _SPELLINGS.items() for name in names}
 """Minutes in one of each time unit, keyed by every spelling accepted."""
 
 _NUMBER = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 _DURATION = re.compile(rf"^\s*(?P<value>{_NUMBER})\s*(?P<unit>[a-z]+)?\s*$")
 _RATE = re.compile(rf"^\s*(?P<value>{_NUMBER})\s*/\s*(?P<unit>[a-z]+)\s*$")
 
-DURATION_PATTERN = r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*(s|sec|min|h|d|day|w|week)?\s*$"
-RATE_PATTERN = r"^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*/\s*(s|sec|min|h|d|day|w|week)\s*$"
+_UNIT_ALTERNATIVES = "|".join(sorted(MINUTES_PER, key=len, reverse=True))
+DURATION_PATTERN = rf"^\s*({_NUMBER})\s*({_UNIT_ALTERNATIVES})?\s*$"
+RATE_PATTERN = rf"^\s*({_NUMBER})\s*/\s*({_UNIT_ALTERNATIVES})\s*$"
 
 _UNITS_TEXT = "s, min, h, d or w"
 
@@ -45,7 +44,7 @@ def parse_duration(value: object) -> float:
             raise ValueError(f"expected a duration such as 45s, 30min, 2h, 3d or 1w, got {value!r}")
         unit = match["unit"] or "min"
         if unit not in MINUTES_PER:
-            raise ValueError(f"unknown time unit {unit!r} in {value!r}, expected {_UNITS_TEXT}")
+            raise ValueError(f"expected a time unit {_UNITS_TEXT}, got {unit!r} in {value!r}")
         minutes = float(match["value"]) * MINUTES_PER[unit]
     else:
         raise ValueError(f"expected a duration such as 30min or 2h, got {value!r}")
@@ -66,7 +65,7 @@ def parse_rate(value: object) -> float:
             raise ValueError(f"expected a rate such as 9/min, 40/h or 120/day, got {value!r}")
         unit = match["unit"]
         if unit not in MINUTES_PER:
-            raise ValueError(f"unknown time unit {unit!r} in {value!r}, expected {_UNITS_TEXT}")
+            raise ValueError(f"expected a time unit {_UNITS_TEXT}, got {unit!r} in {value!r}")
         rate = float(match["value"]) / MINUTES_PER[unit]
     else:
         raise ValueError(f"expected a rate such as 9/min or 40/h, got {value!r}")
