@@ -124,17 +124,12 @@ class Recorder:
         self.rows: list[tuple[float, ...]] = []
         self.blocks: list[np.ndarray] = []
 
-    def case_closed(self, case: Case) -> None:
-        """Record a case that left its journey (resolved or given up)."""
-        if case.counted:
-            self._row(case, case.ended_at if case.ended_at is not None else case.created)
-
-    def case_open(self, case: Case, horizon: float) -> None:
-        """Record a case still open at the horizon (censored there)."""
-        if case.counted:
-            self._row(case, horizon)
-
-    def _row(self, case: Case, until: float) -> None:
+    def case_closed(self, case: Case, until: float | None = None) -> None:
+        """Record a case that left its journey, or is still open at `until` (censored)."""
+        if not case.counted:
+            return
+        if until is None:
+            until = case.ended_at if case.ended_at is not None else case.created
         elapsed = until - case.created
         outcome = case.outcome
         self.rows.append(

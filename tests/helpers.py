@@ -26,13 +26,12 @@ class Run:
         recorder = self.world.recorder
         closed = recorder.case_closed
 
-        def keep(case: Case) -> None:
+        def keep(case: Case, until: float | None = None) -> None:
             self.cases[case.id] = case
-            closed(case)
+            closed(case, until)
 
         recorder.case_closed = keep  # type: ignore[method-assign]
         run_world(self.world)
-        self.cases.update(self.world.open_cases)
 
     def log(self, case_id: int) -> list[tuple[float, str | None, str]]:
         """(time, team, what) of each history line of a case."""

@@ -51,7 +51,7 @@ def run_world(world: World) -> None:
     for team in world.teams.values():
         team.staff(team.capacity, horizon)  # closes the staffed time integral
     for case in world.open_cases.values():
-        world.recorder.case_open(case, horizon)
+        world.recorder.case_closed(case, until=horizon)
 
 
 def simulate(scenario: Scenario, seed: np.random.SeedSequence, index: int = 0) -> Replication:
