@@ -54,17 +54,20 @@ def serve(
             yield request
         else:
             yield request | env.timeout(patience())
+            if not request.triggered:
+                now = env.now
+                wait = now - arrived
+                case.effort += wait
+                if counted:
+                    team.abandoned += 1
+                    if wait <= team.target:
+                        team.abandoned_within += 1
+                if history:
+                    case.note(now, team.name, channel, "abandoned", waited=wait)
+                return LEFT
         now = env.now
         wait = now - arrived
         case.effort += wait
-        if not request.triggered:
-            if counted:
-                team.abandoned += 1
-                if wait <= team.target:
-                    team.abandoned_within += 1
-            if history:
-                case.note(now, team.name, channel, "abandoned", waited=wait)
-            return LEFT
         if counted:
             team.answered += 1
             team.wait_sum += wait
