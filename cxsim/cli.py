@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,16 @@ def _progress(total: int, label: str) -> Iterator[Callable[[Replication], None]]
         return
     with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
         yield lambda _: bar.update(1)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ignore Ctrl-C for the short while the results are being saved."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,12 +112,14 @@ def run_command(
         results = run(model, count, seed, workers, on_replication=done)
     results.overrides = list(overrides)
     if not results.replications:
+        writer.discard()
         for index, error in results.failed:
             click.echo(f"replication {index} failed:\n{error}", err=True)
         click.echo("no replication finished; nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED if results.interrupted else EXIT_FAILED)
-    summary = results.summary()
-    folder = writer.finish(results, summary, workers)
+    with _interrupts_held():  # a second Ctrl-C must not cut the saving of the first one short
+        summary = results.summary()
+        folder = writer.finish(results, summary, workers)
     click.echo(to_json(summary).rstrip() if as_json else summary_table(summary))
     click.echo(f"results: {folder}", err=True)
     for index, error in results.failed:

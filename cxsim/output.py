@@ -116,6 +116,11 @@ class RunWriter:
         atomic_write(self.directory / "replications.csv", buffer.getvalue())
         self._written = time.monotonic()
 
+    def discard(self) -> None:
+        """Remove the run folder when nothing was written into it."""
+        if not any(self.directory.iterdir()):
+            self.directory.rmdir()
+
     def finish(self, results: Results, summary: dict[str, Any], jobs: int) -> Path:
         """Write the summary, manifest and resolved scenario; return the run folder."""
         for replication in results.replications:

@@ -115,3 +115,21 @@ def test_kaplan_meier_without_censoring_is_the_empirical_quantile() -> None:
     values = np.arange(1.0, 101.0)
     assert kaplan_meier_quantiles(values, np.ones(100, bool), (0.5, 0.9)) == [50.0, 90.0]
     assert kaplan_meier_quantiles(values, np.zeros(100, bool), (0.5,)) == [math.inf]
+
+
+def test_a_failed_replication_is_recorded_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cxsim.montecarlo as montecarlo
+
+    real = montecarlo.simulate
+
+    def flaky(scenario, seed, index):  # type: ignore[no-untyped-def]
+        if index == 1:
+            raise RuntimeError("boom in replication one")
+        return real(scenario, seed, index)
+
+    monkeypatch.setattr(montecarlo, "simulate", flaky)
+    results = run(scenario(SMALL), replications=3, jobs=1)
+    assert [r.index for r in results.replications] == [0, 2]
+    assert [index for index, _ in results.failed] == [1]
+    assert "boom in replication one" in results.failed[0][1]
+    assert results.summary()["failed_replications"][0]["index"] == 1
