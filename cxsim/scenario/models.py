@@ -19,6 +19,7 @@ from cxsim.scenario.types import (
     Probability,
     Rate,
     check_probabilities,
+    single_key,
 )
 from cxsim.scenario.weekly import check_calendar, hourly_profile
 
@@ -52,15 +53,7 @@ class CohortArrivals(Model):
 
 
 def _arrivals_kind(value: Any) -> str | None:
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return "rate"
-    if isinstance(value, dict) and len(value) == 1:
-        return str(next(iter(value)))
-    if isinstance(value, HourlyArrivals):
-        return "hourly"
-    if isinstance(value, CohortArrivals):
-        return "cohort"
-    return None
+    return single_key(value, "rate", {"hourly": HourlyArrivals, "cohort": CohortArrivals})
 
 
 Arrivals = Annotated[

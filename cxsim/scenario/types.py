@@ -189,14 +189,24 @@ DISTRIBUTIONS: dict[str, type[Model]] = {
 """Distribution families keyed by their YAML name."""
 
 
-def _family(value: Any) -> str | None:
+def single_key(value: Any, scalar: str, models: dict[str, type[BaseModel]]) -> str | None:
+    """The tag of a value written `{tag: …}`: its one key; `scalar` for a bare number or text.
+
+    Discriminates the unions whose members are told apart by their only key
+    (distributions, arrival patterns); an already validated member gives its own tag.
+    """
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return "bare"
+        return scalar
     if isinstance(value, dict) and len(value) == 1:
         return str(next(iter(value)))
-    if isinstance(value, BaseModel):
-        return getattr(value, "family", None)
+    for tag, model in models.items():
+        if isinstance(value, model):
+            return tag
     return None
+
+
+def _family(value: Any) -> str | None:
+    return single_key(value, "bare", DISTRIBUTIONS)
 
 
 Distribution = Annotated[

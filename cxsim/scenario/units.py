@@ -32,46 +32,34 @@ RATE_PATTERN = rf"^\s*({_NUMBER})\s*/\s*({_UNIT_ALTERNATIVES})\s*$"
 _UNITS_TEXT = "s, min, h, d or w"
 
 
-def parse_duration(value: object) -> float:
-    """A duration (`45s`, `30min`, `2h`, `3d`, `1w` or a bare number of minutes) in minutes."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as 30min or 2h, got {value!r}")
-    if isinstance(value, int | float):
-        minutes = float(value)
-    elif isinstance(value, str):
-        match = _DURATION.match(value.lower())
+def _parse(value: object, pattern: re.Pattern[str], what: str, examples: str, per: bool) -> float:
+    """A number with an optional (durations) or required (rates) time unit, in minutes."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a {what} such as {examples}, got {value!r}")
+    if isinstance(value, str):
+        match = pattern.match(value.lower())
         if match is None:
-            raise ValueError(f"expected a duration such as 45s, 30min, 2h, 3d or 1w, got {value!r}")
+            raise ValueError(f"expected a {what} such as {examples}, got {value!r}")
         unit = match["unit"] or "min"
         if unit not in MINUTES_PER:
             raise ValueError(f"expected a time unit {_UNITS_TEXT}, got {unit!r} in {value!r}")
-        minutes = float(match["value"]) * MINUTES_PER[unit]
+        number = float(match["value"])
+        result = number / MINUTES_PER[unit] if per else number * MINUTES_PER[unit]
     else:
-        raise ValueError(f"expected a duration such as 30min or 2h, got {value!r}")
-    if not math.isfinite(minutes) or minutes < 0:
-        raise ValueError(f"expected a non-negative finite duration, got {value!r}")
-    return minutes
+        result = float(value)
+    if not math.isfinite(result) or result < 0:
+        raise ValueError(f"expected a non-negative finite {what}, got {value!r}")
+    return result
+
+
+def parse_duration(value: object) -> float:
+    """A duration (`45s`, `30min`, `2h`, `3d`, `1w` or a bare number of minutes) in minutes."""
+    return _parse(value, _DURATION, "duration", "45s, 30min, 2h, 3d or 1w", per=False)
 
 
 def parse_rate(value: object) -> float:
     """A rate (`9/min`, `40/h`, `120/day` or a bare number per minute) in events per minute."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a rate such as 9/min or 40/h, got {value!r}")
-    if isinstance(value, int | float):
-        rate = float(value)
-    elif isinstance(value, str):
-        match = _RATE.match(value.lower())
-        if match is None:
-            raise ValueError(f"expected a rate such as 9/min, 40/h or 120/day, got {value!r}")
-        unit = match["unit"]
-        if unit not in MINUTES_PER:
-            raise ValueError(f"expected a time unit {_UNITS_TEXT}, got {unit!r} in {value!r}")
-        rate = float(match["value"]) / MINUTES_PER[unit]
-    else:
-        raise ValueError(f"expected a rate such as 9/min or 40/h, got {value!r}")
-    if not math.isfinite(rate) or rate < 0:
-        raise ValueError(f"expected a non-negative finite rate, got {value!r}")
-    return rate
+    return _parse(value, _RATE, "rate", "9/min, 40/h or 120/day", per=True)
 
 
 def format_duration(minutes: float | None) -> str:
