@@ -11,7 +11,7 @@ censored at the horizon.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,6 +36,7 @@ CASE_COLUMNS = (
     "contacts",
     "outbound",
     "customer_effort",
+    "wasted_visits",
 )
 """One value per counted case; times in minutes, censored at the horizon when unresolved."""
 
@@ -81,6 +82,12 @@ CASE_METRICS = (
         "customer's own minutes per case: holding, contacts, waiting in",
     ),
     Metric(
+        "wasted_visits",
+        "number",
+        "lower",
+        "steps per case whose work was wasted because a required condition was missing",
+    ),
+    Metric(
         "first_contact_resolution",
         "rate",
         "higher",
@@ -114,6 +121,36 @@ TIME_METRICS = ("time_to_resolution", "process_time_to_resolution")
 PERCENTILES = (50, 90, 99)
 
 
+def _with_children(root: Case, until: float | None) -> tuple[float, ...]:
+    """The row of a root case whose problem spread to child cases (customer view)."""
+    parts = [root, *root.children]
+    ends = [part.ended_at for part in parts]
+    if until is None:
+        until = max(end for end in ends if end is not None)
+    resolved = root.resolved
+    customer_end = max(end for end in ends if end is not None) if resolved else until
+    process_resolved = root.outcome == "resolved"
+    process_end = root.ended_at if process_resolved and root.ended_at is not None else until
+    orphans = [part.orphan_state(until) for part in parts]
+    return (
+        root.created,
+        customer_end - root.created,
+        resolved,
+        process_end - root.created,
+        process_resolved,
+        root.outcome == "gave_up",
+        any(orphaned for orphaned, _ in orphans),
+        sum(time for _, time in orphans),
+        sum(part.handoffs for part in parts),
+        sum(part.cross_org_handoffs for part in parts),
+        sum(part.repeats for part in parts),
+        sum(part.contacts for part in parts),
+        sum(part.outbound for part in parts),
+        sum(part.effort for part in parts),
+        sum(part.wasted for part in parts),
+    )
+
+
 class Recorder:
     """Collects one flat row per counted case (a tuple in `CASE_COLUMNS` order)."""
 
@@ -125,31 +162,36 @@ class Recorder:
         self.blocks: list[np.ndarray] = []
 
     def case_closed(self, case: Case, until: float | None = None) -> None:
-        """Record a case that left its journey, or is still open at `until` (censored)."""
+        """Record a root case that is done, or still open at `until` (censored there)."""
         if not case.counted:
             return
-        if until is None:
-            until = case.ended_at if case.ended_at is not None else case.created
-        elapsed = until - case.created
-        outcome = case.outcome
-        self.rows.append(
-            (
-                case.created,
-                elapsed,
-                case.resolved if case.children else outcome == "resolved",
-                elapsed,
-                outcome == "resolved",
-                outcome == "gave_up",
-                False,
-                0.0,
-                case.handoffs,
-                case.cross_org_handoffs,
-                case.repeats,
-                case.contacts,
-                case.outbound,
-                case.effort,
+        if case.children:
+            self.rows.append(_with_children(case, until))
+        else:
+            if until is None:
+                until = case.ended_at if case.ended_at is not None else case.created
+            elapsed = until - case.created
+            outcome = case.outcome
+            orphaned, orphan_time = case.orphan_state(until)
+            self.rows.append(
+                (
+                    case.created,
+                    elapsed,
+                    outcome == "resolved",
+                    elapsed,
+                    outcome == "resolved",
+                    outcome == "gave_up",
+                    orphaned,
+                    orphan_time,
+                    case.handoffs,
+                    case.cross_org_handoffs,
+                    case.repeats,
+                    case.contacts,
+                    case.outbound,
+                    case.effort,
+                    case.wasted,
+                )
             )
-        )
         if len(self.rows) >= self.BLOCK:
             self._pack()
 
@@ -172,6 +214,8 @@ class Replication:
     metrics: dict[str, float]
     teams: dict[str, dict[str, float]]
     times: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
+    failures: dict[str, float] = field(default_factory=dict)
+    """Occurrences of each named failure per counted case."""
 
 
 def _mean(values: np.ndarray) -> float:
@@ -183,9 +227,12 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def replication_metrics(
-    index: int, cases: dict[str, np.ndarray], teams: dict[str, Team]
+    index: int,
+    cases: dict[str, np.ndarray],
+    teams: dict[str, Team],
+    failure_counts: Mapping[str, int] | None = None,
 ) -> Replication:
-    """KPI values of one replication from its case columns and team counters."""
+    """KPI values of one replication from its case columns, team and failure counters."""
     resolved = cases["resolved"].astype(bool)
     process_resolved = cases["process_resolved"].astype(bool)
     contacts = cases["contacts"]
@@ -202,6 +249,7 @@ def replication_metrics(
         "contacts": _mean(contacts),
         "outbound": _mean(cases["outbound"]),
         "customer_effort": _mean(cases["customer_effort"]),
+        "wasted_visits": _mean(cases["wasted_visits"]),
         "first_contact_resolution": _mean(resolved & (contacts == 1)),
         "repeat_contact_rate": _mean(contacts > 1),
         "cases": float(len(resolved)),
@@ -223,7 +271,9 @@ def replication_metrics(
         "time_to_resolution": (cases["time_to_resolution"], resolved),
         "process_time_to_resolution": (cases["process_time_to_resolution"], process_resolved),
     }
-    return Replication(index, metrics, team_values, times)
+    count = len(resolved)
+    failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
+    return Replication(index, metrics, team_values, times, failures)
 
 
 # --- across replications -----------------------------------------------------------------
@@ -285,4 +335,6 @@ def summarize(replications: Sequence[Replication]) -> dict[str, Any]:
         team: {m.name: mean_ci([r.teams[team][m.name] for r in replications]) for m in TEAM_METRICS}
         for team in team_names
     }
-    return {"metrics": metrics, "teams": teams}
+    failure_names = list(replications[0].failures) if replications else []
+    failures = {name: mean_ci([r.failures[name] for r in replications]) for name in failure_names}
+    return {"metrics": metrics, "teams": teams, "failures": failures}

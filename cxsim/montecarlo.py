@@ -54,6 +54,8 @@ class Results:
             "metrics": body["metrics"],
             "teams": body["teams"],
         }
+        if body["failures"]:
+            summary["failures"] = body["failures"]
         if not self.complete:
             summary["requested_replications"] = self.requested
             summary["interrupted"] = self.interrupted

@@ -25,7 +25,15 @@ def _exponential(mean: float) -> Exponential:
 def open_case(env: simpy.Environment, world: World, segment: CustomerSegment) -> Case:
     """Open one case of a new customer and start it on the customers' journey."""
     now = env.now
-    case = Case(world.next_id(), segment, world.journey, now, now >= world.warmup, world.history)
+    case = Case(
+        world.next_id(),
+        segment,
+        world.journey,
+        now,
+        now >= world.warmup,
+        world.history,
+        ownership=world.ownership,
+    )
     env.process(run_case(env, world, case))
     return case
 
@@ -76,15 +84,18 @@ def arrivals(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
         return
     gap = _gaps(env, world, spec)
     # the loop below runs once per customer: open_case is written out here on purpose
-    timeout, process, journey, warmup, history = (
+    timeout, process, journey, warmup, history, ownership = (
         env.timeout,
         env.process,
         world.journey,
         world.warmup,
         world.history,
+        world.ownership,
     )
     while True:
         yield timeout(gap())
         now = env.now
-        case = Case(world.next_id(), segment(), journey, now, now >= warmup, history)
+        case = Case(
+            world.next_id(), segment(), journey, now, now >= warmup, history, None, ownership
+        )
         process(run_case(env, world, case))

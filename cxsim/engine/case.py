@@ -37,12 +37,33 @@ class Event:
     details: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """The policies that decide who owns a case, shared by every case of a replication."""
+
+    orphan_after: float = 1440.0
+    """An ownerless spell longer than this (minutes) makes the case orphaned."""
+    single_owner: bool = False
+    """The first team to take the case stays accountable for it to the end."""
+
+
+PER_TEAM = Ownership()
+"""The default: a team owns a case while it holds a pending action; orphaned after 1 day."""
+
+
 class Case:
-    """One customer problem flowing through a journey."""
+    """One customer problem flowing through a journey.
+
+    `holder` is the team holding the pending action now; `owner` the team accountable
+    for the case: the holder itself under `per_team` ownership, the first team to take
+    the case under `single_owner`. A case with neither, and not resolved, sits in an
+    ownerless spell; a spell longer than `orphan_after` makes it orphaned.
+    """
 
     __slots__ = (
         "channel",
         "children",
+        "conditions",
         "contacts",
         "counted",
         "created",
@@ -51,18 +72,27 @@ class Case:
         "ended_at",
         "handoffs",
         "history",
+        "holder",
         "id",
         "journey",
         "known_by",
+        "orphan_since",
+        "orphan_time",
+        "orphaned",
         "outbound",
         "outcome",
         "owner",
         "owner_since",
+        "ownership",
         "parent",
+        "pending_children",
         "promises",
         "repeats",
+        "revival",
         "segment",
         "step",
+        "told",
+        "wasted",
     )
 
     def __init__(
@@ -74,6 +104,7 @@ class Case:
         counted: bool,
         history: bool = False,
         parent: Case | None = None,
+        ownership: Ownership | None = None,
     ) -> None:
         self.id = case_id
         self.segment = segment
@@ -81,12 +112,21 @@ class Case:
         self.created = created
         self.counted = counted
         self.parent = parent
+        self.ownership = ownership or PER_TEAM
         self.children: list[Case] = []
+        self.pending_children = 0
         self.step: str | None = None
         self.channel: str | None = None
+        self.holder: Team | None = None
         self.owner: Team | None = None
         self.owner_since = created
+        self.orphan_since: float | None = None
+        self.orphan_time = 0.0
+        self.orphaned = False
+        self.revival: Any = None
         self.known_by: set[str] = set()
+        self.told = False
+        self.conditions: set[str] = set()
         self.promises: list[Promise] = []
         self.history: list[Event] | None = [] if history else None
         self.handoffs = 0
@@ -94,9 +134,17 @@ class Case:
         self.repeats = 0
         self.contacts = 0
         self.outbound = 0
+        self.wasted = 0
         self.effort = 0.0
         self.ended_at: float | None = None
         self.outcome: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`1742`, or `1742.1` for the first child of case 1742."""
+        if self.parent is None:
+            return str(self.id)
+        return f"{self.parent.label}.{self.parent.children.index(self) + 1}"
 
     def note(
         self, time: float, team: str | None, channel: str | None, what: str, **details: Any
@@ -106,9 +154,12 @@ class Case:
             self.history.append(Event(time, team, channel, what, details))
 
     def take(self, team: Team, time: float) -> None:
-        """`team` now holds the pending action; a move from another team is a handoff."""
+        """`team` now holds the pending action; a move of ownership is a handoff."""
+        self.holder = team
+        if self.orphan_since is not None:
+            self._close_spell(time)
         owner = self.owner
-        if owner is team:
+        if owner is team or (owner is not None and self.ownership.single_owner):
             return
         if owner is not None:
             self.handoffs += 1
@@ -119,24 +170,59 @@ class Case:
         if self.history is not None:
             self.note(time, team.name, None, "owner", previous=owner.name if owner else None)
 
+    def release(self, time: float) -> None:
+        """The holder lets go; under per-team ownership nobody owns the case any more."""
+        self.holder = None
+        if self.ownership.single_owner and self.owner is not None:
+            return  # the accountable owner still answers for it
+        if self.owner is not None and self.history is not None:
+            self.note(time, None, None, "owner", previous=self.owner.name)
+        self.owner = None
+        if self.orphan_since is None:
+            self.orphan_since = time
+
+    def _close_spell(self, time: float) -> None:
+        since = self.orphan_since
+        assert since is not None
+        self.orphan_since = None
+        if time - since > self.ownership.orphan_after:
+            self.orphaned = True
+            self.orphan_time += time - since
+
+    def orphan_state(self, time: float) -> tuple[bool, float]:
+        """Whether the case was orphaned by `time`, and for how long in all."""
+        since = self.orphan_since
+        if since is not None and time - since > self.ownership.orphan_after:
+            return True, self.orphan_time + (time - since)
+        return self.orphaned, self.orphan_time
+
     def tell(self, team: Team, time: float) -> None:
         """The customer reaches `team`: without the context, they repeat the story."""
-        known_by = self.known_by
-        if team.name in known_by:
+        if team.name in self.known_by:
             return
-        if known_by:
+        if self.told:
             self.repeats += 1
             if self.history is not None:
                 self.note(time, team.name, self.channel, "repeat", count=self.repeats)
-        known_by.add(team.name)
+        self.told = True
+        self.known_by.add(team.name)
 
     def end(self, time: float, outcome: str) -> None:
         """The case leaves the journey: `resolved`, or `gave_up`."""
+        if self.orphan_since is not None:
+            self._close_spell(time)
         self.ended_at = time
         self.outcome = outcome
-        self.owner = None
+        self.owner = self.holder = None
         if self.history is not None:
             self.note(time, None, None, outcome)
+
+    @property
+    def done(self) -> bool:
+        """The case and every child it opened (or will open) have left their journeys."""
+        if self.ended_at is None or self.pending_children:
+            return False
+        return all(child.ended_at is not None for child in self.children)
 
     @property
     def resolved(self) -> bool:

@@ -16,8 +16,10 @@ import simpy
 
 from cxsim.distributions import Sampler
 from cxsim.engine.case import Case
+from cxsim.engine.ownership import stall
 from cxsim.engine.streams import Streams
-from cxsim.processes import LEFT, STEP_PROCESSES, StepProcess
+from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies
+from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
 from cxsim.scenario.models import Journey as JourneySpec
 from cxsim.scenario.models import Step
 from cxsim.scenario.references import END
@@ -41,6 +43,14 @@ class Node:
     targets: list[Node | None] = field(default_factory=list)
     cumulative: list[float] = field(default_factory=list)
     route: Sampler | None = None
+    before: list[Drawn] = field(default_factory=list)
+    """Failures acting before the step's work, drawn at each attempt."""
+    after: list[Drawn] = field(default_factory=list)
+    """Failures acting after the step's work."""
+    providers: dict[str, Node] = field(default_factory=dict)
+    """For each condition the step requires, the step that provides it."""
+    checked: bool = False
+    """Whether attempts need the slow path: failures to draw, conditions to check or make."""
 
     def following(self) -> Node | None:
         """The step the case goes to after this one; None resolves the case."""
@@ -62,8 +72,10 @@ class Journey:
     nodes: dict[str, Node]
 
 
-def build_journey(name: str, spec: JourneySpec, streams: Streams) -> Journey:
-    """Bind the steps of a journey to their blocks, samplers and routes."""
+def build_journey(
+    name: str, spec: JourneySpec, streams: Streams, failures: list[Drawn] | None = None
+) -> Journey:
+    """Bind the steps of a journey to their blocks, samplers, routes and failures."""
     nodes: dict[str, Node] = {}
     for step_name, step in spec.steps.items():
         key = f"{name}.{step_name}"
@@ -72,7 +84,13 @@ def build_journey(name: str, spec: JourneySpec, streams: Streams) -> Journey:
             for attr in DISTRIBUTION_FIELDS
             if getattr(step, attr, None) is not None
         }
-        nodes[step_name] = Node(step_name, step, STEP_PROCESSES[step.type], draw)
+        node = Node(step_name, step, STEP_PROCESSES[step.type], draw)
+        for failure in failures or []:
+            if applies(failure.spec, name, step_name, getattr(step, "team", None)):
+                (node.before if EFFECTS[failure.effect].when == "before" else node.after).append(
+                    failure
+                )
+        nodes[step_name] = node
     for step_name, step in spec.steps.items():
         node = nodes[step_name]
         if step.next is not None:
@@ -84,21 +102,144 @@ def build_journey(name: str, spec: JourneySpec, streams: Streams) -> Journey:
                 node.targets.append(None if target == END else nodes[target])
                 node.cumulative.append(total)
             node.route = streams.uniform("routing", f"{name}.{step_name}")
+        for condition in step.requires:
+            provider = next((n for n in nodes.values() if condition in n.spec.provides), None)
+            if provider is not None:
+                node.providers[condition] = provider
+    for node in nodes.values():
+        node.checked = bool(node.before or node.after or node.spec.requires or node.spec.provides)
     return Journey(name, nodes[spec.start], nodes)
 
 
-def run_case(env: simpy.Environment, world: World, case: Case) -> Generator[Any, Any, None]:
-    """Move `case` through its journey until it is resolved or the customer leaves."""
-    world.open_cases[case.id] = case
-    node: Node | None = world.journeys[case.journey].start
+def _occurring(world: World, case: Case, failures: list[Drawn], now: float) -> list[Drawn]:
+    """The failures among `failures` that happen on this attempt, counted and noted."""
+    found = []
+    for failure in failures:
+        if failure.occurs() < failure.spec.probability:
+            found.append(failure)
+            if (case.parent or case).counted:
+                world.failure_counts[failure.spec.name] += 1
+            if case.history is not None:
+                case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
+    return found
+
+
+def attempt(
+    env: simpy.Environment, world: World, case: Case, node: Node
+) -> Generator[Any, Any, Any]:
+    """Do one step, failures included; return DONE, LEFT, or the node to go back to."""
+    while True:
+        skipped = False
+        for failure in _occurring(world, case, node.before, env.now):
+            directive = yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
+            if directive == SKIP:
+                skipped = True
+            elif directive == RETRY:
+                break
+        else:
+            break  # no failure asked for another attempt
+    if skipped:
+        if case.history is not None:
+            case.note(
+                env.now, getattr(node.spec, "team", None), None, "step skipped", step=node.name
+            )
+        return DONE
+    missing = [c for c in node.spec.requires if c not in case.conditions]
+    outcome = yield from node.process(env, world, case, node)
+    if outcome is LEFT:
+        return LEFT
+    if missing:
+        case.wasted += 1
+        if case.history is not None:
+            case.note(env.now, getattr(node.spec, "team", None), None, "wasted", missing=missing)
+        provider = node.providers.get(missing[0])
+        return provider if provider is not None else DONE
+    case.conditions.update(node.spec.provides)
+    for failure in _occurring(world, case, node.after, env.now):
+        yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
+    return DONE
+
+
+def run_case(
+    env: simpy.Environment,
+    world: World,
+    case: Case,
+    start: Node | None = None,
+    stalled: bool = False,
+) -> Generator[Any, Any, None]:
+    """Move `case` through its journey until it is resolved or the customer leaves.
+
+    A child case may start at a given step, and `stalled` when nobody was told of it.
+    """
+    if case.parent is None:
+        world.open_cases[case.id] = case
+    node: Node | None = start or world.journeys[case.journey].start
+    if stalled and node is not None:
+        yield from stall(env, world, case, node, "nobody was told")
     while node is not None:
         case.step = node.name
-        outcome = yield from node.process(env, world, case, node)
+        if node.checked:
+            outcome = yield from attempt(env, world, case, node)
+        else:  # the common case, kept lean: no failure and no condition to check
+            outcome = yield from node.process(env, world, case, node)
         if outcome is LEFT:
             case.end(env.now, "gave_up")
             break
-        node = node.next if node.route is None else node.following()
+        if outcome is DONE:
+            node = node.next if node.route is None else node.following()
+        else:
+            node = outcome
     else:
         case.end(env.now, "resolved")
-    del world.open_cases[case.id]
-    world.recorder.case_closed(case)
+    _finished(world, case.parent or case)
+
+
+def _finished(world: World, root: Case) -> None:
+    """Record a root case once it and all its children are done."""
+    if root.done and world.open_cases.pop(root.id, None) is not None:
+        world.recorder.case_closed(root)
+
+
+def open_child(
+    env: simpy.Environment, world: World, case: Case, start: Node, failure: Drawn
+) -> None:
+    """After the failure's delay, open a child case of `case`'s root starting at `start`.
+
+    The root counts the child as pending from now on, so it is not recorded as done
+    before its child opens.
+    """
+    root = case.parent or case
+    root.pending_children += 1
+    env.process(_child(env, world, case, root, start, failure))
+
+
+def _child(
+    env: simpy.Environment, world: World, case: Case, root: Case, start: Node, failure: Drawn
+) -> Generator[Any, Any, None]:
+    yield env.timeout(failure.delay() if failure.delay is not None else 0.0)
+    root.pending_children -= 1
+    journey = next(name for name, j in world.journeys.items() if start in j.nodes.values())
+    child = Case(
+        world.next_id(),
+        root.segment,
+        journey,
+        env.now,
+        root.counted,
+        history=root.history is not None,
+        parent=root,
+        ownership=root.ownership,
+    )
+    child.conditions = set(case.conditions)  # what was done stays done
+    root.children.append(child)
+    reported = failure.report is None or failure.report() < failure.reported
+    if root.history is not None:
+        root.note(
+            env.now,
+            None,
+            None,
+            "child case",
+            child=child.label,
+            failure=failure.spec.name,
+            reported=reported,
+        )
+    yield from run_case(env, world, child, start, stalled=not reported)

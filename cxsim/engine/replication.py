@@ -7,9 +7,11 @@ import simpy
 
 from cxsim.calendars import closed_minutes, open_intervals, staffing
 from cxsim.engine.arrivals import arrivals
-from cxsim.engine.journey import build_journey
+from cxsim.engine.case import Ownership
+from cxsim.engine.journey import build_journey, open_child
 from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_segments
+from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import Scenario
 
@@ -37,8 +39,13 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
             env.process(staffing(env, team, intervals))
     segments, cumulative = customer_segments(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
+    policies = scenario.policies
+    world.ownership = Ownership(policies.orphan_after, policies.ownership == "single_owner")
+    world.open_child = open_child
+    world.failure_counts.update({failure.name: 0 for failure in scenario.failures})
+    drawn = [bind(failure, streams) for failure in scenario.failures]
     world.journeys = {
-        name: build_journey(name, spec, streams) for name, spec in scenario.journeys.items()
+        name: build_journey(name, spec, streams, drawn) for name, spec in scenario.journeys.items()
     }
     env.process(arrivals(env, world))
     return world
@@ -58,4 +65,4 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     """Run replication `index` of `scenario` from `seed` and return what it measured."""
     world = build_world(scenario, seed)
     run_world(world)
-    return replication_metrics(index, world.recorder.arrays(), world.teams)
+    return replication_metrics(index, world.recorder.arrays(), world.teams, world.failure_counts)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from cxsim.distributions import Sampler
+from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import Scenario, Segment
 
@@ -169,6 +171,12 @@ class World:
     journeys: dict[str, Journey] = field(default_factory=dict)
     history: bool = False
     open_cases: dict[int, Case] = field(default_factory=dict)
+    """Root cases not recorded yet: open, or waiting for a child."""
+    ownership: Ownership = field(default_factory=Ownership)
+    failure_counts: Counter[str] = field(default_factory=Counter)
+    """Occurrences of each failure on counted cases."""
+    open_child: Any = None
+    """Opens a child case (`journey.open_child`), handed in to spare effects an import."""
     warmup: float = field(init=False)
     journey: str = field(init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

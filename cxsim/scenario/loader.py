@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cxsim.scenario.models import STEP_MODELS, Scenario
+from cxsim.scenario.models import EFFECT_NAMES, STEP_MODELS, Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.references import check_references
 from cxsim.scenario.types import DISTRIBUTIONS
@@ -265,7 +265,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-_TAGS = frozenset({*STEP_MODELS, *DISTRIBUTIONS, "bare", "rate", "hourly", "cohort"})
+_TAGS = frozenset(
+    {*STEP_MODELS, *DISTRIBUTIONS, *EFFECT_NAMES, "bare", "rate", "hourly", "cohort", "drop_after"}
+)
 
 
 def _looks_like_tag(part: str) -> bool:
@@ -306,6 +308,8 @@ def _message(item: Any, loc: tuple[Any, ...], path: tuple[str | int, ...]) -> st
         return _unknown_choice(
             value, "kind of arrivals", ["hourly", "cohort"], "a rate such as 9/min, "
         )
+    if kind == "effect":
+        return _unknown_choice(value, "effect", list(EFFECT_NAMES))
     if kind == "step_type":
         return _unknown_step(value)
     text = str(item["msg"])
@@ -326,7 +330,8 @@ def _unknown_choice(value: Any, what: str, valid: list[str], prefix: str = "") -
         )
     if isinstance(value, dict):
         return f"expected {prefix}exactly one of {one_of(valid)}, got keys {one_of(list(value))}"
-    return f"expected {prefix}one of {one_of(valid)}, got {value!r}"
+    hint = did_you_mean(value, valid) if isinstance(value, str) else ""
+    return f"expected {prefix}one of {one_of(valid)}, got {value!r}{hint}"
 
 
 def _unknown_step(value: Any) -> str:

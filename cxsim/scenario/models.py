@@ -127,9 +127,17 @@ class Team(Model):
 
 
 class Step(Model):
-    """What every step has: where the case goes next."""
+    """What every step has: where the case goes next, and the conditions it needs or makes."""
 
     next: Name | None = Field(None, description="next step; none (and no outcomes) resolves")
+    provides: list[Name] = Field(
+        default_factory=list, description="conditions this step makes true when done"
+    )
+    requires: list[Name] = Field(
+        default_factory=list,
+        description="conditions that must hold; if one is missing the step's work is wasted "
+        "and the case goes back to the step that provides it",
+    )
     outcomes: Annotated[dict[str, Probability], AfterValidator(check_probabilities)] | None = Field(
         None, description="next step by probability; 'end' resolves the case"
     )
@@ -204,6 +212,143 @@ class Journey(Model):
     steps: Annotated[dict[str, StepSpec], Field(min_length=1)]
 
 
+# --- failures and policies ---------------------------------------------------------------
+
+
+class DelayEffect(Model):
+    """The step starts late (a late technician, a slow sync)."""
+
+    delay: Distribution
+
+
+class DropParams(Model):
+    after: Distribution = Field(0.0, description="how long the team holds the case before")
+
+
+class DropEffect(Model):
+    """The team holding the case goes silent: it lets go and nothing happens."""
+
+    drop: DropParams
+
+
+class SpawnParams(Model):
+    journey: Name = Field(description="journey of the child case (the collateral damage)")
+    reported: Probability = Field(
+        1.0, description="probability the operator hears of it; unreported children have no owner"
+    )
+    after: Distribution = Field(0.0, description="when the child case opens, after the step")
+
+
+class SpawnEffect(Model):
+    """Collateral damage: the step opens a child case in another journey."""
+
+    spawn: SpawnParams
+
+
+class FailFixParams(Model):
+    after: Distribution = Field(description="when the problem comes back")
+
+
+class FailFixEffect(Model):
+    """The repair does not hold: the problem comes back and the step must be done again."""
+
+    fail_fix: FailFixParams
+
+
+BARE_EFFECTS = ("skip", "precondition_missing", "lose_context", "deny", "drop")
+"""Effects written as a bare name: `effect: deny`."""
+
+
+_EFFECT_MODELS: dict[str, type[Model]] = {
+    "delay": DelayEffect,
+    "drop": DropEffect,
+    "spawn": SpawnEffect,
+    "fail_fix": FailFixEffect,
+}
+
+
+def _effect_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    models = {
+        "delay": DelayEffect,
+        "drop": DropEffect,
+        "spawn": SpawnEffect,
+        "fail_fix": FailFixEffect,
+    }
+    kind = single_key(value, "", models)
+    return "drop_after" if kind == "drop" else kind
+
+
+Effect = Annotated[
+    Annotated[Literal["skip"], Tag("skip")]
+    | Annotated[Literal["precondition_missing"], Tag("precondition_missing")]
+    | Annotated[Literal["lose_context"], Tag("lose_context")]
+    | Annotated[Literal["deny"], Tag("deny")]
+    | Annotated[Literal["drop"], Tag("drop")]
+    | Annotated[DelayEffect, Tag("delay")]
+    | Annotated[DropEffect, Tag("drop_after")]
+    | Annotated[SpawnEffect, Tag("spawn")]
+    | Annotated[FailFixEffect, Tag("fail_fix")],
+    Discriminator(
+        _effect_tag, custom_error_type="effect", custom_error_message="expected an effect"
+    ),
+]
+"""What a failure does, from a fixed vocabulary."""
+
+EFFECT_NAMES = (
+    "delay",
+    "skip",
+    "precondition_missing",
+    "spawn",
+    "drop",
+    "lose_context",
+    "deny",
+    "fail_fix",
+)
+
+
+class Failure(Model):
+    """A named, probabilistic event on a step, a team or a journey."""
+
+    name: Name
+    at: Name | None = Field(None, description="step where it can happen")
+    team: Name | None = Field(None, description="team whose steps it can happen on")
+    journey: Name | None = Field(None, description="journey whose steps it can happen on")
+    probability: Probability = Field(description="chance per attempt of a matching step")
+    effect: Effect
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Failure:
+        if self.at is None and self.team is None and self.journey is None:
+            raise ValueError("expected at least one of at, team or journey, got none")
+        return self
+
+
+class Watchdog(Model):
+    """Re-assign a case nobody owns, after a while."""
+
+    after: Annotated[Duration, Field(gt=0)] = Field(description="how long a case may sit ownerless")
+    team: Name | None = Field(None, description="who takes it; none: the team of the stalled step")
+
+
+class Policies(Model):
+    """Switches a designer flips in a what-if."""
+
+    orphan_after: Duration = Field(
+        1440.0, description="ownerless for longer than this counts as orphaned (default 1d)"
+    )
+    ownership: Literal["per_team", "single_owner"] = Field(
+        "per_team",
+        description="per_team: a team owns a case while it holds a pending action; single_owner: "
+        "the first team to take the case stays accountable and chases a stalled case",
+    )
+    chase_after: Annotated[Duration, Field(gt=0)] = Field(
+        1440.0, description="single_owner: how long before the owner chases a stalled case"
+    )
+    watchdog: Watchdog | None = None
+
+
 # --- scenario ----------------------------------------------------------------------------
 
 
@@ -221,3 +366,5 @@ class Scenario(Model):
     teams: Annotated[dict[str, Team], Field(min_length=1)]
     customers: Customers
     journeys: Annotated[dict[str, Journey], Field(min_length=1)]
+    failures: list[Failure] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)

@@ -64,6 +64,36 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
 
     for journey_name, spec in journeys.items():
         found.extend(_journey_problems(journey_name, _mapping(spec), teams))
+    failures = data.get("failures")
+    for index, failure in enumerate(failures if isinstance(failures, list) else []):
+        found.extend(_failure_problems(index, _mapping(failure), teams, journeys))
+    watchdog = _mapping(_mapping(data.get("policies")).get("watchdog"))
+    if isinstance(watchdog.get("team"), str) and watchdog["team"] not in teams:
+        path: Path = ("policies", "watchdog", "team")
+        found.append((path, _missing("team", watchdog["team"], list(teams))))
+    return found
+
+
+def _failure_problems(
+    index: int, failure: dict[str, Any], teams: dict[str, Any], journeys: dict[str, Any]
+) -> list[tuple[Path, str]]:
+    found: list[tuple[Path, str]] = []
+    at: Path = ("failures", index)
+    journey, team, step = failure.get("journey"), failure.get("team"), failure.get("at")
+    if isinstance(journey, str) and journey not in journeys:
+        found.append(((*at, "journey"), _missing("journey", journey, list(journeys))))
+    if isinstance(team, str) and team not in teams:
+        found.append(((*at, "team"), _missing("team", team, list(teams))))
+    if isinstance(step, str):
+        where = [journeys[journey]] if journey in journeys else list(journeys.values())
+        steps = [name for spec in where for name in _mapping(_mapping(spec).get("steps"))]
+        if step not in steps:
+            found.append(((*at, "at"), _missing("step", step, steps)))
+    spawn = _mapping(_mapping(failure.get("effect")).get("spawn"))
+    target = spawn.get("journey")
+    if isinstance(target, str) and target not in journeys:
+        path: Path = (*at, "effect", "spawn", "journey")
+        found.append((path, _missing("journey", target, list(journeys))))
     return found
 
 

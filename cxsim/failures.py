@@ -1,0 +1,166 @@
+"""The failure effect vocabulary: one implementation per effect, keyed by its YAML name.
+
+A failure is drawn each time a case attempts a step it applies to. Effects that act
+`before` the step's work can delay it, skip it (the step looks done but provides
+nothing), wipe the context, or make the team let go of the case (`deny`, `drop`), which
+stalls it until someone revives it. Effects that act `after` open child cases: collateral
+damage (`spawn`) or the same problem coming back (`fail_fix`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import simpy
+
+from cxsim.distributions import Sampler
+from cxsim.engine.ownership import stall
+from cxsim.engine.streams import Streams
+from cxsim.scenario.models import DelayEffect, DropEffect, FailFixEffect, Failure, SpawnEffect
+
+if TYPE_CHECKING:
+    from cxsim.engine.case import Case
+    from cxsim.engine.journey import Node
+    from cxsim.engine.world import World
+
+SKIP = "skip"
+"""The step's work is not done and it provides nothing; the case moves on."""
+RETRY = "retry"
+"""The step must be attempted again (after the case was revived)."""
+
+Directive = str | None
+Apply = Callable[
+    ["simpy.Environment", "World", "Case", "Node", "Drawn"], Generator[Any, Any, Directive]
+]
+
+
+@dataclass
+class Drawn:
+    """A failure of the scenario, bound to its samplers in one replication."""
+
+    spec: Failure
+    effect: str
+    occurs: Sampler
+    delay: Sampler | None = None
+    journey: str | None = None
+    reported: float = 1.0
+    report: Sampler | None = None
+    """Draws whether a child case is reported (compared with `reported`)."""
+
+
+@dataclass(frozen=True)
+class EffectImpl:
+    """How an effect acts: before or after the step's work, and what it does."""
+
+    when: Literal["before", "after"]
+    apply: Apply
+
+
+def _delay(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    assert failure.delay is not None
+    yield env.timeout(failure.delay())
+    return None
+
+
+def _skip(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    return SKIP
+    yield  # a generator like every effect
+
+
+def _lose_context(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    case.known_by.clear()
+    return None
+    yield  # a generator like every effect
+
+
+def _deny(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    yield from stall(env, world, case, node, failure.spec.name)
+    return RETRY
+
+
+def _drop(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    from cxsim.engine.ownership import stall
+
+    team = world.teams[node.spec.team]  # type: ignore[attr-defined]
+    case.take(team, env.now)
+    if failure.delay is not None:
+        yield env.timeout(failure.delay())
+    yield from stall(env, world, case, node, failure.spec.name)
+    return RETRY
+
+
+def _spawn(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    assert failure.journey is not None
+    start = world.journeys[failure.journey].start
+    world.open_child(env, world, case, start, failure)
+    return None
+    yield  # a generator like every effect
+
+
+def _fail_fix(
+    env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
+) -> Generator[Any, Any, Directive]:
+    world.open_child(env, world, case, node, failure)
+    return None
+    yield  # a generator like every effect
+
+
+EFFECTS: dict[str, EffectImpl] = {
+    "delay": EffectImpl("before", _delay),
+    "skip": EffectImpl("before", _skip),
+    "precondition_missing": EffectImpl("before", _skip),
+    "lose_context": EffectImpl("before", _lose_context),
+    "deny": EffectImpl("before", _deny),
+    "drop": EffectImpl("before", _drop),
+    "spawn": EffectImpl("after", _spawn),
+    "fail_fix": EffectImpl("after", _fail_fix),
+}
+"""Every effect a failure can have, keyed by its YAML name."""
+
+
+def bind(failure: Failure, streams: Streams) -> Drawn:
+    """A failure of the scenario with its own random streams."""
+    effect = failure.effect
+    key = failure.name
+    occurs = streams.uniform("failures", key)
+    if isinstance(effect, str):
+        return Drawn(failure, effect, occurs)
+    if isinstance(effect, DelayEffect):
+        return Drawn(
+            failure, "delay", occurs, streams.sampler("failures", f"{key}.delay", effect.delay)
+        )
+    if isinstance(effect, DropEffect):
+        return Drawn(
+            failure, "drop", occurs, streams.sampler("failures", f"{key}.after", effect.drop.after)
+        )
+    if isinstance(effect, SpawnEffect):
+        params = effect.spawn
+        after = streams.sampler("failures", f"{key}.after", params.after)
+        report = streams.uniform("failures", f"{key}.reported")
+        return Drawn(failure, "spawn", occurs, after, params.journey, params.reported, report)
+    assert isinstance(effect, FailFixEffect)
+    after = streams.sampler("failures", f"{key}.after", effect.fail_fix.after)
+    return Drawn(failure, "fail_fix", occurs, after)
+
+
+def applies(failure: Failure, journey: str, step: str, team: str | None) -> bool:
+    """Whether `failure` can happen on step `step` of `journey`, done by `team`."""
+    return (
+        (failure.at is None or failure.at == step)
+        and (failure.journey is None or failure.journey == journey)
+        and (failure.team is None or failure.team == team)
+    )
