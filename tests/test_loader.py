@@ -309,3 +309,35 @@ def test_garbage_bytes_give_problems_never_exceptions(
         load_scenario(path)
     except ScenarioError as error:
         assert error.problems
+
+
+def test_failures_and_policies_are_checked_like_everything_else() -> None:
+    text = GOOD + textwrap.dedent(
+        """\
+        failures:
+          - {name: f1, at: cal, probability: 1.5, effect: denny}
+          - {name: f2, team: agent, probability: 1, effect: {spawn: {journey: suport}}}
+          - {name: f3, at: call, effect: {dely: 5min}}
+        policies: {ownership: single, watchdog: {after: 1d, team: agnts}}
+        """
+    )
+    found = problems(text)
+    assert found == [
+        "s.yml:14:16: failures.0.at: expected the name of a step ('call'), got 'cal' "
+        "(did you mean 'call'?)",
+        "s.yml:14:25: failures.0.probability: expected a number less than or equal to 1, got 1.5",
+        "s.yml:14:43: failures.0.effect: expected one of 'delay', 'skip', 'precondition_missing', "
+        "'spawn', 'drop', 'lose_context', 'deny' or 'fail_fix', got 'denny' (did you mean 'deny'?)",
+        "s.yml:15:16: failures.1.team: expected the name of a team ('agents'), got 'agent' "
+        "(did you mean 'agents'?)",
+        "s.yml:15:62: failures.1.effect.spawn.journey: expected the name of a journey ('support'), "
+        "got 'suport' (did you mean 'support'?)",
+        "s.yml:16:5: failures.2: missing required key 'probability'",
+        "s.yml:16:26: failures.2.effect: unknown effect 'dely', expected 'delay', 'skip', "
+        "'precondition_missing', 'spawn', 'drop', 'lose_context', 'deny' or 'fail_fix' "
+        "(did you mean 'delay'?)",
+        "s.yml:17:12: policies.ownership: expected 'per_team' or 'single_owner', got 'single' "
+        "(did you mean 'single_owner'?)",
+        "s.yml:17:53: policies.watchdog.team: expected the name of a team ('agents'), got 'agnts' "
+        "(did you mean 'agents'?)",
+    ]
