@@ -18,6 +18,7 @@ from cxsim.output import RunWriter, to_json
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
 from cxsim.table import summary_table
+from cxsim.trace import format_trace, trace
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -131,6 +132,44 @@ def run_command(
         sys.exit(EXIT_INTERRUPTED)
     if results.failed:
         sys.exit(EXIT_FAILED)
+
+
+@main.command("trace")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
+@click.option(
+    "--replication",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Which replication of the run to look into.",
+)
+@click.option("--case", "case_id", type=click.IntRange(min=1), help="Case number to tell.")
+@click.option(
+    "--worst",
+    metavar="METRIC",
+    help="Tell the case with the largest value of METRIC (default: time_to_resolution).",
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a value first."
+)
+def trace_command(
+    scenario: Path,
+    seed: int | None,
+    replication: int,
+    case_id: int | None,
+    worst: str | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Tell one simulated case of SCENARIO as a timeline."""
+    if case_id is not None and worst is not None:
+        raise click.UsageError("give --case or --worst, not both")
+    try:
+        found = trace(load_scenario(scenario, overrides), seed, replication, case_id, worst)
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    click.echo(format_trace(found))
 
 
 @main.command("validate")

@@ -121,8 +121,8 @@ TIME_METRICS = ("time_to_resolution", "process_time_to_resolution")
 PERCENTILES = (50, 90, 99)
 
 
-def _with_children(root: Case, until: float | None) -> tuple[float, ...]:
-    """The row of a root case whose problem spread to child cases (customer view)."""
+def case_row(root: Case, until: float | None) -> tuple[float, ...]:
+    """The row of a root case in CASE_COLUMNS order, its child cases included (customer view)."""
     parts = [root, *root.children]
     ends = [part.ended_at for part in parts]
     if until is None:
@@ -166,7 +166,7 @@ class Recorder:
         if not case.counted:
             return
         if case.children:
-            self.rows.append(_with_children(case, until))
+            self.rows.append(case_row(case, until))
         else:
             if until is None:
                 until = case.ended_at if case.ended_at is not None else case.created
