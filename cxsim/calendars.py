@@ -64,3 +64,46 @@ def closed_minutes(intervals: list[Interval]) -> Callable[[float, float], float]
 def rate_at(per_hour: list[float], time: float) -> float:
     """The arrival rate in force at `time`, from 24 hourly rates."""
     return per_hour[int((time % MINUTES_PER_DAY) // 60)]
+
+
+class Slots:
+    """Appointment windows of a field team, limited by its technicians' visits per day.
+
+    Windows start at the team's opening and follow each other (08:00–12:00, 12:00–16:00
+    for a 4h window); a team without a calendar has windows from midnight on. A window
+    takes at most one booking per technician, a day at most `per_day` bookings.
+    """
+
+    def __init__(self, technicians: int, per_day: int, intervals: list[Interval] | None) -> None:
+        self.technicians = max(technicians, 1)
+        self.per_day = max(per_day, 1)
+        self.intervals = intervals or [(0.0, float(MINUTES_PER_WEEK))]
+        self.booked: dict[int, int] = {}
+        self.windows: dict[float, int] = {}
+
+    def _spans(self, after: float) -> Generator[tuple[float, float], None, None]:
+        """Open spans in time order, from the one that contains or follows `after`."""
+        week = math.floor(after / MINUTES_PER_WEEK) * MINUTES_PER_WEEK
+        while True:
+            for start, end in self.intervals:
+                if week + end > after:
+                    yield week + start, week + end
+            week += MINUTES_PER_WEEK
+
+    def book(self, earliest: float, window: float) -> float:
+        """Book the first window starting at or after `earliest` on a day with a slot left."""
+        for opens, closes in self._spans(earliest):
+            steps = max(0, math.ceil((earliest - opens) / window - 1e-9))
+            start = opens + steps * window
+            while start < closes:
+                day = int(start // MINUTES_PER_DAY)
+                if self.booked.get(day, 0) >= self.per_day:
+                    start = (day + 1) * MINUTES_PER_DAY
+                    start = opens + math.ceil((start - opens) / window - 1e-9) * window
+                    continue
+                if self.windows.get(start, 0) < self.technicians:
+                    self.booked[day] = self.booked.get(day, 0) + 1
+                    self.windows[start] = self.windows.get(start, 0) + 1
+                    return start
+                start += window
+        raise AssertionError("unreachable: spans never end")  # pragma: no cover

@@ -5,6 +5,11 @@ A failure is drawn each time a case attempts a step it applies to. Effects that 
 nothing), wipe the context, or make the team let go of the case (`deny`, `drop`), which
 stalls it until someone revives it. Effects that act `after` open child cases: collateral
 damage (`spawn`) or the same problem coming back (`fail_fix`).
+
+`channel_down` is not drawn per step but per customer, when the case opens: its
+customers find the channel failing whenever they try it (`CustomerSegment.equip` and
+`processes.contact.reach`). A `deny` failure of a team also refuses customers' follow-up
+contacts asking that team to get a stalled case moving (`engine.customer`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ import simpy
 from cxsim.distributions import Sampler
 from cxsim.engine.ownership import stall
 from cxsim.engine.streams import Streams
-from cxsim.scenario.models import DelayEffect, DropEffect, FailFixEffect, Failure, SpawnEffect
+from cxsim.scenario.models import (
+    ChannelDownEffect,
+    DelayEffect,
+    DropEffect,
+    FailFixEffect,
+    Failure,
+    SpawnEffect,
+)
 
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
@@ -62,7 +74,9 @@ def _delay(
     env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
 ) -> Generator[Any, Any, Directive]:
     assert failure.delay is not None
-    yield env.timeout(failure.delay())
+    delay = failure.delay()
+    case.expected = env.now + delay  # at the earliest: the step starts then
+    yield env.timeout(delay)
     return None
 
 
@@ -152,6 +166,8 @@ def bind(failure: Failure, streams: Streams) -> Drawn:
         after = streams.sampler("failures", f"{key}.after", params.after)
         report = streams.uniform("failures", f"{key}.reported")
         return Drawn(failure, "spawn", occurs, after, params.journey, params.reported, report)
+    if isinstance(effect, ChannelDownEffect):
+        return Drawn(failure, "channel_down", occurs)
     assert isinstance(effect, FailFixEffect)
     after = streams.sampler("failures", f"{key}.after", effect.fail_fix.after)
     return Drawn(failure, "fail_fix", occurs, after)

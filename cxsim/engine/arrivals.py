@@ -34,7 +34,9 @@ def open_case(env: simpy.Environment, world: World, segment: CustomerSegment) ->
         world.history,
         ownership=world.ownership,
     )
-    env.process(run_case(env, world, case))
+    if segment.equipped:
+        segment.equip(case)
+    case.process = env.process(run_case(env, world, case))
     return case
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cxsim.scenario.types import DIGITAL_CHANNELS
+
 if TYPE_CHECKING:
     from cxsim.engine.world import CustomerSegment, Team
 
@@ -24,6 +26,9 @@ class Promise:
     due: float
     by: str
     kept: bool | None = None
+    """None while open; True when kept by its deadline, False once broken."""
+    window: float = 0.0
+    """For an appointment: the length of the window the customer waits in."""
 
 
 @dataclass(slots=True)
@@ -61,6 +66,10 @@ class Case:
     """
 
     __slots__ = (
+        "alarm",
+        "appointment",
+        "broken",
+        "busy",
         "channel",
         "children",
         "conditions",
@@ -68,14 +77,20 @@ class Case:
         "counted",
         "created",
         "cross_org_handoffs",
+        "digital",
+        "down",
         "effort",
         "ended_at",
+        "expected",
+        "fruitless",
         "handoffs",
         "history",
         "holder",
         "id",
         "journey",
         "known_by",
+        "missed",
+        "nudge",
         "orphan_since",
         "orphan_time",
         "orphaned",
@@ -86,12 +101,15 @@ class Case:
         "ownership",
         "parent",
         "pending_children",
+        "process",
+        "progress_at",
         "promises",
         "repeats",
         "revival",
         "segment",
         "step",
         "told",
+        "visits",
         "wasted",
     )
 
@@ -135,9 +153,37 @@ class Case:
         self.contacts = 0
         self.outbound = 0
         self.wasted = 0
+        self.visits = 0
+        self.missed = 0
+        self.broken = 0
         self.effort = 0.0
+        self.progress_at = created
+        """When the customer last saw something happen on the case."""
+        self.busy = False
+        """The customer is on the line (in a contact) right now."""
+        self.expected: float | None = None
+        """When the pending action is expected to be done, where the process knows it."""
+        self.appointment: Promise | None = None
+        self.alarm = False
+        """A promise broke unannounced: the customer will chase."""
+        self.nudge: Any = None
+        """Event the customer waits on, triggered when a promise breaks."""
+        self.fruitless = 0
+        """Follow-up contacts in a row that changed nothing."""
+        self.down: dict[str, float] = {}
+        """Channels that fail for this customer, with the minutes each try costs them."""
+        self.digital = True
+        """Whether the customer uses digital channels."""
+        self.process: Any = None
+        """The SimPy process moving the case through its journey."""
         self.ended_at: float | None = None
         self.outcome: str | None = None
+
+    def usable(self, channel: str) -> bool:
+        """Whether the customer can and will use `channel`."""
+        if channel in self.down:
+            return False
+        return self.digital or channel not in DIGITAL_CHANNELS
 
     @property
     def label(self) -> str:

@@ -16,7 +16,9 @@ import simpy
 
 from cxsim.distributions import Sampler
 from cxsim.engine.case import Case
+from cxsim.engine.customer import customer
 from cxsim.engine.ownership import stall
+from cxsim.engine.promises import keep, make_promise
 from cxsim.engine.streams import Streams
 from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
@@ -86,7 +88,9 @@ def build_journey(
         }
         node = Node(step_name, step, STEP_PROCESSES[step.type], draw)
         for failure in failures or []:
-            if applies(failure.spec, name, step_name, getattr(step, "team", None)):
+            if failure.effect in EFFECTS and applies(
+                failure.spec, name, step_name, getattr(step, "team", None)
+            ):
                 (node.before if EFFECTS[failure.effect].when == "before" else node.after).append(
                     failure
                 )
@@ -107,7 +111,10 @@ def build_journey(
             if provider is not None:
                 node.providers[condition] = provider
     for node in nodes.values():
-        node.checked = bool(node.before or node.after or node.spec.requires or node.spec.provides)
+        step = node.spec
+        node.checked = bool(
+            node.before or node.after or step.requires or step.provides or step.promise
+        )
     return Journey(name, nodes[spec.start], nodes)
 
 
@@ -145,9 +152,14 @@ def attempt(
             )
         return DONE
     missing = [c for c in node.spec.requires if c not in case.conditions]
+    promised = None
+    if node.spec.promise is not None:
+        by = getattr(node.spec, "team", None) or "—"
+        promised = make_promise(env, world, case, node.name, env.now + node.spec.promise, by)
     outcome = yield from node.process(env, world, case, node)
     if outcome is LEFT:
         return LEFT
+    keep(env, case, promised)
     if missing:
         case.wasted += 1
         if case.history is not None:
@@ -173,24 +185,30 @@ def run_case(
     """
     if case.parent is None:
         world.open_cases[case.id] = case
+    if case.segment.follows_up:
+        env.process(customer(env, world, case))
     node: Node | None = start or world.journeys[case.journey].start
-    if stalled and node is not None:
-        yield from stall(env, world, case, node, "nobody was told")
-    while node is not None:
-        case.step = node.name
-        if node.checked:
-            outcome = yield from attempt(env, world, case, node)
-        else:  # the common case, kept lean: no failure and no condition to check
-            outcome = yield from node.process(env, world, case, node)
-        if outcome is LEFT:
-            case.end(env.now, "gave_up")
-            break
-        if outcome is DONE:
-            node = node.next if node.route is None else node.following()
+    try:
+        if stalled and node is not None:
+            yield from stall(env, world, case, node, "nobody was told")
+        while node is not None:
+            case.step = node.name
+            if node.checked:
+                outcome = yield from attempt(env, world, case, node)
+            else:  # the common case, kept lean: no failure and no condition to check
+                outcome = yield from node.process(env, world, case, node)
+            if outcome is LEFT:
+                case.end(env.now, "gave_up")
+                break
+            case.progress_at = env.now
+            if outcome is DONE:
+                node = node.next if node.route is None else node.following()
+            else:
+                node = outcome
         else:
-            node = outcome
-    else:
-        case.end(env.now, "resolved")
+            case.end(env.now, "resolved")
+    except simpy.Interrupt:  # the customer gave up waiting
+        case.end(env.now, "gave_up")
     _finished(world, case.parent or case)
 
 
@@ -230,6 +248,8 @@ def _child(
         ownership=root.ownership,
     )
     child.conditions = set(case.conditions)  # what was done stays done
+    child.digital, child.down = root.digital, root.down  # the same customer
+    child.process = env.active_process
     root.children.append(child)
     reported = failure.report is None or failure.report() < failure.reported
     if root.history is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from cxsim.calendars import closed_minutes, open_intervals, staffing
+from cxsim.calendars import Slots, closed_minutes, open_intervals, staffing
 from cxsim.engine.arrivals import arrivals
 from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
@@ -21,6 +21,7 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
     env = simpy.Environment()
     streams = Streams(seed)
     teams: dict[str, Team] = {}
+    channels: dict[str, Team] = {}
     for name, spec in scenario.teams.items():
         calendar = scenario.calendars.get(spec.calendar) if spec.calendar else None
         intervals = open_intervals(calendar) if calendar is not None else None
@@ -35,6 +36,16 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
             closed_minutes=closed_minutes(intervals) if intervals is not None else None,
         )
         teams[name] = team
+        team.handle_time = streams.sampler("handling", f"{name}.handle_time", spec.handle_time)
+        team.powers = None if spec.powers == "all" else frozenset(spec.powers)
+        team.revive = spec.revive
+        if spec.revive < 1:
+            team.revive_draw = streams.uniform("behaviour", f"{name}.revive")
+        if spec.travel is not None:
+            team.travel = streams.sampler("handling", f"{name}.travel", spec.travel)
+        team.slots = Slots(spec.size, spec.size * spec.visits_per_day, intervals)
+        for channel in spec.channels:
+            channels.setdefault(channel, team)
         if intervals is not None:
             env.process(staffing(env, team, intervals))
     segments, cumulative = customer_segments(scenario, streams)
@@ -44,6 +55,8 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
     world.open_child = open_child
     world.failure_counts.update({failure.name: 0 for failure in scenario.failures})
     drawn = [bind(failure, streams) for failure in scenario.failures]
+    world.denials = [d for d in drawn if d.effect == "deny" and d.spec.team is not None]
+    world.channel_teams = channels
     world.journeys = {
         name: build_journey(name, spec, streams, drawn) for name, spec in scenario.journeys.items()
     }

@@ -19,9 +19,10 @@ import simpy
 from cxsim.distributions import Sampler
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
-from cxsim.scenario.models import Scenario, Segment
+from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, Scenario, Segment
 
 if TYPE_CHECKING:
+    from cxsim.calendars import Slots
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Journey
     from cxsim.metrics import Recorder
@@ -57,13 +58,19 @@ class Team:
         "capacity_area",
         "channels",
         "closed_minutes",
+        "handle_time",
         "name",
         "offered",
         "org",
         "overtime",
+        "powers",
         "resource",
+        "revive",
+        "revive_draw",
         "size",
+        "slots",
         "target",
+        "travel",
         "wait_sum",
         "window_end",
         "window_start",
@@ -98,6 +105,19 @@ class Team:
         self.capacity_area = 0.0
         self.overtime = 0.0
         self._last = 0.0
+        self.handle_time: Sampler | None = None
+        """Handling time of follow-up contacts the team answers."""
+        self.powers: frozenset[str] | None = frozenset()
+        """Steps the team can revive a stalled case at; None: every step."""
+        self.revive = 1.0
+        self.revive_draw: Sampler | None = None
+        self.travel: Sampler | None = None
+        self.slots: Slots | None = None
+        """Appointment slots, for a field team."""
+
+    def can_act(self, step: str | None) -> bool:
+        """Whether the team may revive a case stalled at `step`."""
+        return self.powers is None or step in self.powers
 
     def work(self, start: float, duration: float) -> None:
         """One person works from `start` for `duration`: count what falls in the window."""
@@ -130,24 +150,70 @@ class Team:
 
 
 @dataclass
+class ChannelDown:
+    """A channel that fails for a share of a segment's customers."""
+
+    name: str
+    channel: str
+    share: float
+    lost: float
+    hits: Sampler
+
+
+@dataclass
 class CustomerSegment:
-    """A segment as the engine uses it: its samplers and channel preferences."""
+    """A segment as the engine uses it: its samplers, channel preferences and behaviour."""
 
     name: str
     patience: Sampler | None
     channels: list[str]
     weights: list[float]
     choose: Sampler | None = None
+    digital_comfort: float = 1.0
+    digital: Sampler | None = None
+    redial: float = 0.0
+    redial_draw: Sampler | None = None
+    redial_after: Sampler | None = None
+    follow_up_after: float | None = None
+    escalate_after: int | None = None
+    give_up_after: float | None = None
+    down: list[ChannelDown] = field(default_factory=list)
 
-    def pick_channel(self, offered: list[str]) -> str:
-        """The customer's preferred channel among `offered` (drawn by preference weight)."""
+    @property
+    def follows_up(self) -> bool:
+        """Whether customers of the segment act while they wait (follow up, give up)."""
+        return self.follow_up_after is not None or self.give_up_after is not None
+
+    @property
+    def equipped(self) -> bool:
+        """Whether each customer needs own draws: digital comfort, failing channels."""
+        return self.digital is not None or bool(self.down)
+
+    def equip(self, case: Case) -> None:
+        """Draw what differs between customers of the segment: comfort, failing channels."""
+        if self.digital is not None and self.digital() >= self.digital_comfort:
+            case.digital = False
+        down = {d.channel: d.lost for d in self.down if d.hits() < d.share}
+        if down:
+            case.down = down
+
+    def pick_channel(self, offered: list[str], case: Case | None = None) -> str:
+        """The customer's preferred channel among `offered` (drawn by preference weight).
+
+        A customer without digital comfort keeps off digital channels, and one whose
+        channel failed (`case.down`) keeps off it; when no preferred channel is left, the
+        first usable one offered is taken.
+        """
+        usable = offered
+        if case is not None and (not case.digital or case.down):
+            usable = [c for c in offered if case.usable(c)] or offered
         pairs = [
             (c, w)
             for c, w in zip(self.channels, self.weights, strict=True)
-            if c in offered and w > 0
+            if c in usable and w > 0
         ]
         if not pairs or self.choose is None:
-            return offered[0]
+            return usable[0]
         total = sum(w for _, w in pairs)
         point = self.choose() * total
         for channel, weight in pairs:
@@ -177,6 +243,10 @@ class World:
     """Occurrences of each failure on counted cases."""
     open_child: Any = None
     """Opens a child case (`journey.open_child`), handed in to spare effects an import."""
+    denials: list[Any] = field(default_factory=list)
+    """`deny` failures bound to a team: they can refuse a customer's follow-up contact."""
+    channel_teams: dict[str, Team] = field(default_factory=dict)
+    """For each channel, the team that answers it (the first listed in the scenario)."""
     warmup: float = field(init=False)
     journey: str = field(init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -198,24 +268,65 @@ class World:
 def customer_segments(
     scenario: Scenario, streams: Streams
 ) -> tuple[list[CustomerSegment], list[float]]:
-    """Engine segments of a scenario (one default segment when none is given)."""
+    """Engine segments of a scenario (one default segment when none is given).
+
+    A segment's behaviour falls back, field by field, on what `customers:` says.
+    """
     customers = scenario.customers
     specs = customers.segments or [Segment(name="default", share=1.0)]
     segments, cumulative, total = [], [], 0.0
     for spec in specs:
-        patience = spec.patience if spec.patience is not None else customers.patience
-        channels = spec.channels if spec.channels is not None else (customers.channels or {})
-        segments.append(
-            CustomerSegment(
-                name=spec.name,
-                patience=streams.sampler("patience", spec.name, patience)
-                if patience is not None
-                else None,
-                channels=list(channels),
-                weights=list(channels.values()),
-                choose=streams.uniform("channels", spec.name) if channels else None,
+        said = {
+            name: getattr(spec, name)
+            if getattr(spec, name) is not None
+            else getattr(customers, name)
+            for name in BEHAVIOUR_FIELDS
+        }
+        channels = said["channels"] or {}
+        comfort = said["digital_comfort"]
+        redial = said["redial"] or 0.0
+        segment = CustomerSegment(
+            name=spec.name,
+            patience=streams.sampler("patience", spec.name, said["patience"])
+            if said["patience"] is not None
+            else None,
+            channels=list(channels),
+            weights=list(channels.values()),
+            choose=streams.uniform("channels", spec.name) if channels else None,
+            digital_comfort=1.0 if comfort is None else comfort,
+            digital=streams.uniform("behaviour", f"{spec.name}.digital")
+            if comfort is not None and comfort < 1
+            else None,
+            redial=redial,
+            redial_draw=streams.uniform("behaviour", f"{spec.name}.redial") if redial else None,
+            redial_after=streams.sampler(
+                "behaviour",
+                f"{spec.name}.redial_after",
+                said["redial_after"] if said["redial_after"] is not None else 10.0,
             )
+            if redial
+            else None,
+            follow_up_after=said["follow_up_after"],
+            escalate_after=said["escalate_after"],
+            give_up_after=said["give_up_after"],
         )
+        for failure in scenario.failures:
+            effect = failure.effect
+            if isinstance(effect, ChannelDownEffect) and effect.channel_down.segment in (
+                None,
+                spec.name,
+            ):
+                params = effect.channel_down
+                segment.down.append(
+                    ChannelDown(
+                        failure.name,
+                        params.channel,
+                        failure.probability,
+                        params.lost,
+                        streams.uniform("failures", f"{failure.name}.{spec.name}"),
+                    )
+                )
+        segments.append(segment)
         total += spec.share
         cumulative.append(total)
     return segments, cumulative

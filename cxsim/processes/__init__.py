@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
+from cxsim.processes.appointment import appointment
 from cxsim.processes.contact import contact
+from cxsim.processes.field_visit import field_visit
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.processes.task import task
 from cxsim.processes.transfer import transfer
@@ -28,6 +30,8 @@ STEP_PROCESSES: dict[str, StepProcess] = {
     "contact": contact,
     "task": task,
     "transfer": transfer,
+    "appointment": appointment,
+    "field_visit": field_visit,
 }
 """Step blocks keyed by the YAML `type` of the step."""
 

@@ -24,10 +24,57 @@ def contact(
     """The customer contacts the step's team and waits to be served."""
     spec: ContactStep = node.spec  # type: ignore[assignment]
     team = world.teams[spec.team]
-    channel = spec.channel or case.segment.pick_channel(team.channels)
+    segment = case.segment
+    channel = spec.channel or segment.pick_channel(team.channels, case)
+    if segment.redial or case.down:
+        return _persist(env, world, case, team, channel, node.draw["handle_time"], spec.channel)
     case.contacts += 1
     # hands back the generator itself rather than delegating to it: one frame less per event
     return serve(env, world, case, team, channel, node.draw["handle_time"], "contact")
+
+
+def _persist(
+    env: simpy.Environment,
+    world: World,
+    case: Case,
+    team: Team,
+    channel: str,
+    handle_time: Sampler,
+    fixed: str | None,
+) -> Generator[Any, Any, str]:
+    """A contact by a customer who may find the channel down, or redial after abandoning."""
+    segment = case.segment
+    while True:
+        channel = yield from reach(env, case, team, channel)
+        case.contacts += 1
+        outcome = yield from serve(env, world, case, team, channel, handle_time, "contact")
+        if outcome is not LEFT:
+            return outcome
+        if segment.redial_draw is None or segment.redial_draw() >= segment.redial:
+            return LEFT
+        assert segment.redial_after is not None
+        yield env.timeout(segment.redial_after())
+        channel = fixed or segment.pick_channel(team.channels, case)
+        if case.history is not None:
+            case.note(env.now, team.name, channel, "tries again")
+
+
+def reach(env: simpy.Environment, case: Case, team: Team, channel: str) -> Generator[Any, Any, str]:
+    """Try `channel`; if it is down for the customer, lose the time and take the next one.
+
+    A try on a failed channel counts as a contact. When the team answers no other
+    usable channel, the customer keeps at it and gets through on the failed one.
+    """
+    if channel not in case.down:
+        return channel
+    lost = case.down[channel]
+    case.contacts += 1
+    case.effort += lost
+    if case.history is not None:
+        case.note(env.now, team.name, channel, "channel down", lost=lost)
+    yield env.timeout(lost)
+    others = [c for c in team.channels if case.usable(c)]
+    return case.segment.pick_channel(others, case) if others else channel
 
 
 def serve(
@@ -38,8 +85,13 @@ def serve(
     channel: str,
     handle_time: Sampler,
     what: str,
+    take: bool = True,
 ) -> Generator[Any, Any, str]:
-    """Queue `case` for `team` on `channel`, abandon after patience, then be served."""
+    """Queue `case` for `team` on `channel`, abandon after patience, then be served.
+
+    The team that answers takes the case, unless `take` is false (a follow-up contact
+    only asks about the case).
+    """
     arrived = env.now
     counted = arrived >= world.warmup
     history = case.history is not None
@@ -49,6 +101,7 @@ def serve(
     patience = case.segment.patience if channel in REAL_TIME_CHANNELS else None
     if history:
         case.note(arrived, team.name, channel, what)
+    case.busy = True
     with team.resource.request() as request:
         if patience is None:
             yield request
@@ -64,6 +117,7 @@ def serve(
                         team.abandoned_within += 1
                 if history:
                     case.note(now, team.name, channel, "abandoned", waited=wait)
+                case.busy = False
                 return LEFT
         now = env.now
         wait = now - arrived
@@ -73,7 +127,7 @@ def serve(
             team.wait_sum += wait
             if wait <= team.target:
                 team.answered_within += 1
-        if case.owner is not team:
+        if take and case.owner is not team:
             case.take(team, now)
         if team.name not in case.known_by:
             case.tell(team, now)
@@ -83,4 +137,5 @@ def serve(
         team.work(now, duration)
         yield env.timeout(duration)
         case.effort += duration
+    case.busy = False
     return DONE

@@ -37,6 +37,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
             team.wait_sum += now - queued
         duration = node.draw["duration"]()
         team.work(now, duration)
+        case.expected = now + duration
         yield env.timeout(duration)
     if case.history is not None:
         case.note(env.now, team.name, None, "task done", step=node.name)

@@ -68,31 +68,62 @@ Arrivals = Annotated[
 ]
 
 
-class Segment(Model):
+ChannelWeights = dict[Channel, Annotated[float, Field(ge=0)]]
+
+
+class Behaviour(Model):
+    """How customers behave while they wait; a segment's values override the customers' own."""
+
+    patience: Distribution | None = Field(
+        None, description="how long one waits in a queue before abandoning; none: forever"
+    )
+    channels: ChannelWeights | None = Field(
+        None,
+        description="preference weights of channels, for contacts whose channel is left open "
+        "(follow-ups, steps without a channel)",
+    )
+    digital_comfort: Probability | None = Field(
+        None,
+        description="chance a customer uses digital channels at all (chat, email, social, sms, "
+        "web, app, video); one who does not keeps to phone and in person (default 1)",
+    )
+    redial: Probability | None = Field(
+        None, description="chance a customer who abandons a queue tries again (default 0)"
+    )
+    redial_after: Distribution | None = Field(
+        None, description="how long before trying again after abandoning (default 10min)"
+    )
+    follow_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
+        None,
+        description="contact again when nothing has happened for this long, or at once when a "
+        "promise breaks unannounced; none: the customer only waits",
+    )
+    escalate_after: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="after this many fruitless follow-up contacts, go public: the next ones go "
+        "to the social channel",
+    )
+    give_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
+        None, description="give up on a case not fixed this long after it opened"
+    )
+
+
+BEHAVIOUR_FIELDS = tuple(Behaviour.model_fields)
+"""What a segment inherits from `customers:` when it does not say."""
+
+
+class Segment(Behaviour):
     """A group of customers who behave alike."""
 
     name: Name
     share: Probability = Field(description="fraction of arriving customers in this segment")
-    channels: dict[Channel, Annotated[float, Field(ge=0)]] | None = Field(
-        None,
-        description="preference weights of channels, used where a step leaves the channel open",
-    )
-    patience: Distribution | None = Field(
-        None, description="how long one waits in a queue before abandoning; default: customers'"
-    )
 
 
-class Customers(Model):
-    """Who brings cases, how often, and into which journey."""
+class Customers(Behaviour):
+    """Who brings cases, how often, and into which journey; and how customers behave."""
 
     arrivals: Arrivals
     journey: Name = Field(description="journey every new case starts in")
-    patience: Distribution | None = Field(
-        None, description="how long a customer waits in a queue before abandoning; none: forever"
-    )
-    channels: dict[Channel, Annotated[float, Field(ge=0)]] | None = Field(
-        None, description="default channel preference weights"
-    )
     segments: list[Segment] = Field(default_factory=list)
 
 
@@ -121,6 +152,21 @@ class Team(Model):
         1 / 3, description="answer within this to count toward service level (default 20s)"
     )
     org: Name | None = Field(None, description="organization the team belongs to")
+    handle_time: Distribution = Field(
+        5.0, description="time to handle a customer's follow-up contact (default 5min)"
+    )
+    powers: list[Name] | Literal["all"] = Field(
+        default_factory=list,
+        description="steps the team can act on when a customer contact reaches it with the "
+        "case stalled there: it revives the case (books again, chases, takes over)",
+    )
+    revive: Probability = Field(
+        1.0, description="chance a contact about a stalled step within the team's powers revives it"
+    )
+    travel: Distribution | None = Field(None, description="field teams: travel time to each visit")
+    visits_per_day: Annotated[int, Field(ge=1)] = Field(
+        2, description="field teams: appointment slots per technician per day"
+    )
 
 
 # --- journeys and steps ------------------------------------------------------------------
@@ -140,6 +186,11 @@ class Step(Model):
     )
     outcomes: Annotated[dict[str, Probability], AfterValidator(check_probabilities)] | None = Field(
         None, description="next step by probability; 'end' resolves the case"
+    )
+    promise: Annotated[Duration, Field(gt=0)] | None = Field(
+        None,
+        description="the customer is told the step will be done within this (a callback, an "
+        "ETA, 'back on Monday'): a promise kept or broken",
     )
 
     @model_validator(mode="after")
@@ -179,6 +230,25 @@ class TransferStep(Step):
     handle_time: Distribution
 
 
+class AppointmentStep(Step):
+    """A visit of a field team is booked: the customer is promised a window."""
+
+    type: Literal["appointment"]
+    team: Name = Field(description="field team whose slots are booked")
+    window: Annotated[Duration, Field(gt=0)] = Field(
+        240.0, description="length of the promised window; windows start on multiples of it"
+    )
+    lead_time: Distribution = Field(0.0, description="earliest start of the window after booking")
+
+
+class FieldVisitStep(Step):
+    """A technician of the team travels to the customer and works on site."""
+
+    type: Literal["field_visit"]
+    team: Name
+    duration: Distribution = Field(description="time on site")
+
+
 def _step_type(value: Any) -> str | None:
     if isinstance(value, dict):
         kind = value.get("type")
@@ -189,7 +259,9 @@ def _step_type(value: Any) -> str | None:
 StepSpec = Annotated[
     Annotated[ContactStep, Tag("contact")]
     | Annotated[TaskStep, Tag("task")]
-    | Annotated[TransferStep, Tag("transfer")],
+    | Annotated[TransferStep, Tag("transfer")]
+    | Annotated[AppointmentStep, Tag("appointment")]
+    | Annotated[FieldVisitStep, Tag("field_visit")],
     Discriminator(
         _step_type,
         custom_error_type="step_type",
@@ -201,6 +273,8 @@ STEP_MODELS: dict[str, type[Step]] = {
     "contact": ContactStep,
     "task": TaskStep,
     "transfer": TransferStep,
+    "appointment": AppointmentStep,
+    "field_visit": FieldVisitStep,
 }
 """Step models keyed by their YAML `type`."""
 
@@ -255,6 +329,21 @@ class FailFixEffect(Model):
     fail_fix: FailFixParams
 
 
+class ChannelDownParams(Model):
+    channel: Channel = Field(description="the channel that fails")
+    segment: Name | None = Field(None, description="only for this segment; none: any customer")
+    lost: Duration = Field(10.0, description="customer's time lost on each try of the channel")
+
+
+class ChannelDownEffect(Model):
+    """A channel fails for some customers (a chat link on one browser): they use the next one.
+
+    The failure's probability is the share of customers (of the segment) it hits.
+    """
+
+    channel_down: ChannelDownParams
+
+
 BARE_EFFECTS = ("skip", "precondition_missing", "lose_context", "deny", "drop")
 """Effects written as a bare name: `effect: deny`."""
 
@@ -264,19 +353,14 @@ _EFFECT_MODELS: dict[str, type[Model]] = {
     "drop": DropEffect,
     "spawn": SpawnEffect,
     "fail_fix": FailFixEffect,
+    "channel_down": ChannelDownEffect,
 }
 
 
 def _effect_tag(value: Any) -> str | None:
     if isinstance(value, str):
         return value
-    models = {
-        "delay": DelayEffect,
-        "drop": DropEffect,
-        "spawn": SpawnEffect,
-        "fail_fix": FailFixEffect,
-    }
-    kind = single_key(value, "", models)
+    kind = single_key(value, "", _EFFECT_MODELS)
     return "drop_after" if kind == "drop" else kind
 
 
@@ -289,7 +373,8 @@ Effect = Annotated[
     | Annotated[DelayEffect, Tag("delay")]
     | Annotated[DropEffect, Tag("drop_after")]
     | Annotated[SpawnEffect, Tag("spawn")]
-    | Annotated[FailFixEffect, Tag("fail_fix")],
+    | Annotated[FailFixEffect, Tag("fail_fix")]
+    | Annotated[ChannelDownEffect, Tag("channel_down")],
     Discriminator(
         _effect_tag, custom_error_type="effect", custom_error_message="expected an effect"
     ),
@@ -305,6 +390,7 @@ EFFECT_NAMES = (
     "lose_context",
     "deny",
     "fail_fix",
+    "channel_down",
 )
 
 
@@ -320,6 +406,10 @@ class Failure(Model):
 
     @model_validator(mode="after")
     def _somewhere(self) -> Failure:
+        if isinstance(self.effect, ChannelDownEffect):
+            if self.at is not None or self.team is not None or self.journey is not None:
+                raise ValueError("expected no at, team or journey for channel_down, got one")
+            return self
         if self.at is None and self.team is None and self.journey is None:
             raise ValueError("expected at least one of at, team or journey, got none")
         return self
@@ -347,6 +437,14 @@ class Policies(Model):
         1440.0, description="single_owner: how long before the owner chases a stalled case"
     )
     watchdog: Watchdog | None = None
+    late_notification: Literal["none", "generic", "eta", "rebook"] = Field(
+        "none",
+        description="what the customer hears when a promise breaks: none; generic ('reply "
+        "CHANGE'), which does not stop them chasing; eta, a new time; rebook, a new window",
+    )
+    eta_margin: Duration = Field(
+        60.0, description="eta: the new time given is the expected one plus this (default 1h)"
+    )
 
 
 # --- scenario ----------------------------------------------------------------------------

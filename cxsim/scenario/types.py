@@ -70,6 +70,9 @@ Channel = Literal["phone", "chat", "video", "in_person", "email", "social", "sms
 REAL_TIME_CHANNELS = frozenset({"phone", "chat", "video", "in_person"})
 """Channels where a customer waits in a queue and may abandon it."""
 
+DIGITAL_CHANNELS = frozenset({"chat", "video", "email", "social", "sms", "web", "app"})
+"""Channels a customer without digital comfort does not use."""
+
 
 # --- distributions -----------------------------------------------------------------------
 
@@ -237,6 +240,7 @@ def check_probabilities(outcomes: dict[str, float]) -> dict[str, float]:
 
 
 __all__ = [
+    "DIGITAL_CHANNELS",
     "DISTRIBUTIONS",
     "REAL_TIME_CHANNELS",
     "Channel",

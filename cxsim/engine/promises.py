@@ -1,0 +1,122 @@
+"""Promises to the customer: made with a deadline, then kept or broken.
+
+An appointment window, a callback, an ETA: each is a `Promise` on the case with a due
+time. The step that fulfils it keeps it; a watcher breaks it at the deadline if it was
+not kept by then. What the customer hears when a promise breaks follows the scenario's
+`late_notification` policy:
+
+- `none`: nothing; the customer notices and chases at once (when they follow up at all).
+- `generic`: a message that says something changed ("reply CHANGE") but gives no time;
+  an outbound contact that does not stop the customer chasing.
+- `eta`: a new time, when the process knows when the pending action will be done (plus
+  `eta_margin`): a new promise; the customer waits for it instead of chasing.
+- `rebook`: a new window offered around that time: a new promise the customer waits in for.
+
+When the process does not know when it will act (the case sits stalled with nobody),
+`eta` and `rebook` can only send the generic message.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from cxsim.engine.case import Promise
+
+if TYPE_CHECKING:
+    from cxsim.engine.case import Case
+    from cxsim.engine.world import World
+
+
+def make_promise(
+    env: simpy.Environment,
+    world: World,
+    case: Case,
+    kind: str,
+    due: float,
+    by: str,
+    window: float = 0.0,
+) -> Promise:
+    """Promise the customer `kind` by `due`; a watcher breaks it if it is not kept by then."""
+    promise = Promise(kind, env.now, due, by, window=window)
+    case.promises.append(promise)
+    case.progress_at = env.now
+    if case.history is not None:
+        case.note(env.now, by, None, "promise", kind=kind, due=due, number=len(case.promises))
+    env.process(_watch(env, world, case, promise))
+    return promise
+
+
+def keep(env: simpy.Environment, case: Case, promise: Promise | None) -> None:
+    """The promise is fulfilled now: kept if it is still open."""
+    if promise is None or promise.kept is not None:
+        return
+    promise.kept = True
+    if case.history is not None:
+        case.note(
+            env.now, promise.by, None, "promise kept", number=case.promises.index(promise) + 1
+        )
+
+
+def keep_open(env: simpy.Environment, case: Case) -> None:
+    """The pending action is done: every promise still open on the case is kept."""
+    for promise in case.promises:
+        if promise.kept is None:
+            keep(env, case, promise)
+
+
+def _watch(
+    env: simpy.Environment, world: World, case: Case, promise: Promise
+) -> Generator[Any, Any, None]:
+    yield env.timeout(max(0.0, promise.due - env.now))
+    if promise.kept is not None or case.ended_at is not None:
+        return
+    promise.kept = False
+    case.broken += 1
+    if promise.kind == "appointment":
+        case.missed += 1
+    if case.history is not None:
+        case.note(
+            env.now, promise.by, None, "promise broken", number=case.promises.index(promise) + 1
+        )
+    notify(env, world, case, promise)
+
+
+def notify(env: simpy.Environment, world: World, case: Case, promise: Promise) -> None:
+    """Tell the customer about a broken promise, as the `late_notification` policy says."""
+    policies = world.scenario.policies
+    policy = policies.late_notification
+    if policy == "none":
+        _alarm(case)
+        return
+    case.outbound += 1
+    now = env.now
+    expected = case.expected
+    if policy == "generic" or expected is None or expected < now:
+        if case.history is not None:
+            case.note(now, promise.by, "sms", "told", message="something changed, reply CHANGE")
+        _alarm(case)
+        return
+    due = expected + policies.eta_margin
+    if policy == "rebook" and promise.window > 0:
+        start = math.floor(expected / promise.window) * promise.window
+        new = make_promise(env, world, case, "appointment", start + promise.window, promise.by)
+        new.window = promise.window
+        case.appointment = new
+        how = "new window offered"
+    else:
+        new = make_promise(env, world, case, "eta", due, promise.by)
+        how = "new time given"
+    if case.history is not None:
+        case.note(now, promise.by, "sms", "told", message=how, due=new.due)
+
+
+def _alarm(case: Case) -> None:
+    """The customer learns the promise broke and will chase (if they follow up at all)."""
+    case.alarm = True
+    nudge = case.nudge
+    if nudge is not None and not nudge.triggered:
+        nudge.succeed()

@@ -1,0 +1,69 @@
+"""`field_visit`: a technician of the team travels to the customer and works on site."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from cxsim.engine.promises import keep, keep_open
+from cxsim.processes.outcomes import DONE
+from cxsim.scenario.models import FieldVisitStep
+
+if TYPE_CHECKING:
+    import simpy
+
+    from cxsim.engine.case import Case
+    from cxsim.engine.journey import Node
+    from cxsim.engine.world import World
+
+
+def field_visit(
+    env: simpy.Environment, world: World, case: Case, node: Node
+) -> Generator[Any, Any, str]:
+    """A technician takes the visit when free and on shift, travels, then works on site.
+
+    The customer waits in from the start of the booked window until the technician
+    arrives, and is at home while the work lasts: both count as customer effort. The
+    appointment is kept when the technician arrives by the end of its window.
+    """
+    spec: FieldVisitStep = node.spec  # type: ignore[assignment]
+    team = world.teams[spec.team]
+    queued = env.now
+    counted = queued >= world.warmup
+    case.take(team, queued)
+    case.known_by.add(team.name)  # the ticket carries the case record
+    case.visits += 1
+    if counted:
+        team.offered += 1
+    with team.resource.request() as request:
+        yield request
+        now = env.now
+        if counted:
+            team.answered += 1
+            team.wait_sum += now - queued
+        travel = team.travel() if team.travel is not None else 0.0
+        duration = node.draw["duration"]()
+        team.work(now, travel + duration)
+        case.expected = now + travel
+        if case.history is not None:
+            case.note(now, team.name, "on_site", "dispatched", step=node.name, travel=travel)
+        if travel:
+            yield env.timeout(travel)
+        arrived = env.now
+        booked = case.appointment
+        if booked is not None:
+            case.effort += max(0.0, arrived - (booked.due - booked.window))
+            if arrived <= booked.due:
+                keep(env, case, booked)
+            case.appointment = None
+        keep_open(env, case)
+        case.progress_at = arrived
+        if case.history is not None:
+            case.note(arrived, team.name, "on_site", "arrived", step=node.name)
+        case.expected = arrived + duration
+        yield env.timeout(duration)
+        case.effort += duration
+    case.expected = None
+    if case.history is not None:
+        case.note(env.now, team.name, "on_site", "visit done", step=node.name)
+    return DONE
