@@ -37,6 +37,10 @@ CASE_COLUMNS = (
     "outbound",
     "customer_effort",
     "wasted_visits",
+    "broken_promises",
+    "missed_appointments",
+    "visits",
+    "fixed_first_visit",
 )
 """One value per counted case; times in minutes, censored at the horizon when unresolved."""
 
@@ -86,6 +90,20 @@ CASE_METRICS = (
         "number",
         "lower",
         "steps per case whose work was wasted because a required condition was missing",
+    ),
+    Metric("broken_promises", "number", "lower", "promises to the customer broken per case"),
+    Metric(
+        "missed_appointments",
+        "number",
+        "lower",
+        "appointment windows per case the technician did not arrive in",
+    ),
+    Metric("truck_rolls", "number", "lower", "field visits per case that had any"),
+    Metric(
+        "first_time_fix_rate",
+        "rate",
+        "higher",
+        "share of cases with field visits fixed by the first one",
     ),
     Metric(
         "first_contact_resolution",
@@ -148,6 +166,10 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
         sum(part.outbound for part in parts),
         sum(part.effort for part in parts),
         sum(part.wasted for part in parts),
+        sum(part.broken for part in parts),
+        sum(part.missed for part in parts),
+        sum(part.visits for part in parts),
+        process_resolved and root.visits == 1,
     )
 
 
@@ -190,6 +212,10 @@ class Recorder:
                     case.outbound,
                     case.effort,
                     case.wasted,
+                    case.broken,
+                    case.missed,
+                    case.visits,
+                    outcome == "resolved" and case.visits == 1,
                 )
             )
         if len(self.rows) >= self.BLOCK:
@@ -236,6 +262,8 @@ def replication_metrics(
     resolved = cases["resolved"].astype(bool)
     process_resolved = cases["process_resolved"].astype(bool)
     contacts = cases["contacts"]
+    visits = cases["visits"]
+    visited = visits > 0
     metrics = {
         "time_to_resolution": _mean(cases["time_to_resolution"][resolved]),
         "process_time_to_resolution": _mean(cases["process_time_to_resolution"][process_resolved]),
@@ -250,6 +278,10 @@ def replication_metrics(
         "outbound": _mean(cases["outbound"]),
         "customer_effort": _mean(cases["customer_effort"]),
         "wasted_visits": _mean(cases["wasted_visits"]),
+        "broken_promises": _mean(cases["broken_promises"]),
+        "missed_appointments": _mean(cases["missed_appointments"]),
+        "truck_rolls": _mean(visits[visited]),
+        "first_time_fix_rate": _mean(cases["fixed_first_visit"][visited]),
         "first_contact_resolution": _mean(resolved & (contacts == 1)),
         "repeat_contact_rate": _mean(contacts > 1),
         "cases": float(len(resolved)),

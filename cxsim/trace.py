@@ -29,6 +29,8 @@ WORST_METRICS = (
     "contacts",
     "customer_effort",
     "wasted_visits",
+    "broken_promises",
+    "missed_appointments",
 )
 """Case values `--worst` can pick a case by."""
 
@@ -154,6 +156,8 @@ def _verdict(found: Trace) -> str:
     ]
     if values["orphaned"]:
         parts.append(f"orphaned {format_duration(values['orphan_time'])}")
+    if values["broken_promises"]:
+        parts.append(f"{values['broken_promises']:.0f} promises broken")
     if values["wasted_visits"]:
         parts.append(f"{values['wasted_visits']:.0f} wasted visits")
     return "end: " + " · ".join(parts)

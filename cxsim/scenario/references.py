@@ -55,6 +55,13 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
             found.append((("teams", name, "calendar"), _missing("calendar", calendar, calendars)))
         if isinstance(org, str) and org not in organizations:
             found.append((("teams", name, "org"), _missing("organization", org, organizations)))
+        powers = team.get("powers")
+        if isinstance(powers, list):
+            steps = sorted({step for spec in journeys.values() for step in _steps(spec)})
+            for index, step in enumerate(powers):
+                if isinstance(step, str) and step not in steps:
+                    path: Path = ("teams", name, "powers", index)
+                    found.append((path, _missing("step", step, steps)))
 
     customers = _mapping(data.get("customers"))
     journey = customers.get("journey")
@@ -67,6 +74,16 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     failures = data.get("failures")
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         found.extend(_failure_problems(index, _mapping(failure), teams, journeys))
+    segments = customers.get("segments")
+    segment_names = [
+        str(_mapping(seg).get("name")) for seg in (segments if isinstance(segments, list) else [])
+    ] or ["default"]
+    for index, failure in enumerate(failures if isinstance(failures, list) else []):
+        down = _mapping(_mapping(_mapping(failure).get("effect")).get("channel_down"))
+        segment = down.get("segment")
+        if isinstance(segment, str) and segment not in segment_names:
+            path = ("failures", index, "effect", "channel_down", "segment")
+            found.append((path, _missing("segment", segment, segment_names)))
     watchdog = _mapping(_mapping(data.get("policies")).get("watchdog"))
     if isinstance(watchdog.get("team"), str) and watchdog["team"] not in teams:
         path: Path = ("policies", "watchdog", "team")
@@ -95,6 +112,10 @@ def _failure_problems(
         path: Path = (*at, "effect", "spawn", "journey")
         found.append((path, _missing("journey", target, list(journeys))))
     return found
+
+
+def _steps(journey: Any) -> dict[str, Any]:
+    return _mapping(_mapping(journey).get("steps"))
 
 
 def _segment_problems(segments: Any) -> list[tuple[Path, str]]:
@@ -129,9 +150,22 @@ def _journey_problems(
     start = journey.get("start")
     if isinstance(start, str) and start not in steps:
         found.append(((*base, "start"), _missing("step", start, step_names)))
+    provided = {
+        condition
+        for step in steps.values()
+        for condition in (_mapping(step).get("provides") or [])
+        if isinstance(condition, str)
+    }
     for step_name, step in steps.items():
         step = _mapping(step)
         at: Path = (*base, "steps", step_name)
+        requires = step.get("requires")
+        for index, condition in enumerate(requires if isinstance(requires, list) else []):
+            if isinstance(condition, str) and condition not in provided:
+                message = _missing(
+                    "condition a step of the journey provides", condition, sorted(provided)
+                )
+                found.append(((*at, "requires", index), message))
         target = step.get("next")
         if isinstance(target, str) and target not in steps:
             found.append(((*at, "next"), _missing("step", target, step_names)))
