@@ -178,7 +178,8 @@ def test_every_problem_is_reported_at_once_sorted_by_line() -> None:
         "s.yml:5:33: teams.agents.channels.0: expected 'phone', 'chat', 'video', 'in_person', "
         "'email', 'social', 'sms', 'web' or 'app', got 'fone' (did you mean 'phone'?)",
         "s.yml:5:40: teams.agents.calender: unknown key 'calender', expected 'size', 'channels', "
-        "'calendar', 'service_level_target', 'org', 'handle_time', 'powers', 'revive', 'travel' or 'visits_per_day' (did you mean 'calendar'?)",
+        "'calendar', 'service_level_target', 'org', 'handle_time', 'powers', 'revive', "
+        "'travel' or 'visits_per_day' (did you mean 'calendar'?)",
         "s.yml:8:3: customers.journey: expected the name of a journey ('support'), got 'suport' "
         "(did you mean 'support'?)",
         "s.yml:11:5: journeys.support.start: expected the name of a step ('call'), got 'cal' "
@@ -201,8 +202,8 @@ def test_unknown_distribution_and_step_type_suggest_the_valid_names() -> None:
     assert "(did you mean 'exponential'?)" in found
     (found,) = problems(GOOD.replace("type: contact", "type: contcat"))
     assert (
-        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment' or 'field_visit'"
-        in found
+        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment' "
+        "or 'field_visit'" in found
     )
     assert "(did you mean 'contact'?)" in found
 
@@ -330,14 +331,16 @@ def test_failures_and_policies_are_checked_like_everything_else() -> None:
         "(did you mean 'call'?)",
         "s.yml:14:25: failures.0.probability: expected a number less than or equal to 1, got 1.5",
         "s.yml:14:43: failures.0.effect: expected one of 'delay', 'skip', 'precondition_missing', "
-        "'spawn', 'drop', 'lose_context', 'deny', 'fail_fix' or 'channel_down', got 'denny' (did you mean 'deny'?)",
+        "'spawn', 'drop', 'lose_context', 'deny', 'fail_fix' or 'channel_down', got 'denny' "
+        "(did you mean 'deny'?)",
         "s.yml:15:16: failures.1.team: expected the name of a team ('agents'), got 'agent' "
         "(did you mean 'agents'?)",
         "s.yml:15:62: failures.1.effect.spawn.journey: expected the name of a journey ('support'), "
         "got 'suport' (did you mean 'support'?)",
         "s.yml:16:5: failures.2: missing required key 'probability'",
         "s.yml:16:26: failures.2.effect: unknown effect 'dely', expected 'delay', 'skip', "
-        "'precondition_missing', 'spawn', 'drop', 'lose_context', 'deny', 'fail_fix' or 'channel_down' "
+        "'precondition_missing', 'spawn', 'drop', 'lose_context', 'deny', 'fail_fix' or "
+        "'channel_down' "
         "(did you mean 'delay'?)",
         "s.yml:17:12: policies.ownership: expected 'per_team' or 'single_owner', got 'single' "
         "(did you mean 'single_owner'?)",

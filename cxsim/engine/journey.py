@@ -29,7 +29,7 @@ from cxsim.scenario.references import END
 if TYPE_CHECKING:
     from cxsim.engine.world import World
 
-DISTRIBUTION_FIELDS = ("handle_time", "duration")
+DISTRIBUTION_FIELDS = ("handle_time", "duration", "lead_time")
 """Step fields holding a distribution; each gets a sampler of its own stream."""
 
 

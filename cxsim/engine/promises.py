@@ -102,6 +102,7 @@ def notify(env: simpy.Environment, world: World, case: Case, promise: Promise) -
         return
     due = expected + policies.eta_margin
     if policy == "rebook" and promise.window > 0:
+        case.effort += promise.window  # waited in for the whole broken window
         start = math.floor(expected / promise.window) * promise.window
         new = make_promise(env, world, case, "appointment", start + promise.window, promise.by)
         new.window = promise.window

@@ -20,6 +20,7 @@ from cxsim.distributions import Sampler
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, Scenario, Segment
+from cxsim.scenario.types import DIGITAL_CHANNELS
 
 if TYPE_CHECKING:
     from cxsim.calendars import Slots
@@ -200,13 +201,13 @@ class CustomerSegment:
     def pick_channel(self, offered: list[str], case: Case | None = None) -> str:
         """The customer's preferred channel among `offered` (drawn by preference weight).
 
-        A customer without digital comfort keeps off digital channels, and one whose
-        channel failed (`case.down`) keeps off it; when no preferred channel is left, the
-        first usable one offered is taken.
+        A customer without digital comfort keeps off digital channels; when no preferred
+        channel is left, the first usable one offered is taken. A channel that fails for
+        the customer is still tried: they find out when they try it (`contact.reach`).
         """
         usable = offered
-        if case is not None and (not case.digital or case.down):
-            usable = [c for c in offered if case.usable(c)] or offered
+        if case is not None and not case.digital:
+            usable = [c for c in offered if c not in DIGITAL_CHANNELS] or offered
         pairs = [
             (c, w)
             for c, w in zip(self.channels, self.weights, strict=True)

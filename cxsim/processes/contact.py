@@ -74,7 +74,11 @@ def reach(env: simpy.Environment, case: Case, team: Team, channel: str) -> Gener
         case.note(env.now, team.name, channel, "channel down", lost=lost)
     yield env.timeout(lost)
     others = [c for c in team.channels if case.usable(c)]
-    return case.segment.pick_channel(others, case) if others else channel
+    if not others:
+        return channel
+    segment = case.segment
+    channels = [c for c in segment.channels if c in others and c not in case.down]
+    return channels[0] if channels else others[0]
 
 
 def serve(

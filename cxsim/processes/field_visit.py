@@ -22,8 +22,9 @@ def field_visit(
 ) -> Generator[Any, Any, str]:
     """A technician takes the visit when free and on shift, travels, then works on site.
 
-    The customer waits in from the start of the booked window until the technician
-    arrives, and is at home while the work lasts: both count as customer effort. The
+    The customer waits in from the start of the booked window (a window offered anew
+    when the first broke) until the technician arrives, and is at home while the work
+    lasts: both count as customer effort. The
     appointment is kept when the technician arrives by the end of its window.
     """
     spec: FieldVisitStep = node.spec  # type: ignore[assignment]
