@@ -244,7 +244,7 @@ class Case:
 
     def tell(self, team: Team, time: float) -> None:
         """The customer reaches `team`: without the context, they repeat the story."""
-        if team.name in self.known_by:
+        if team.name in self.known_by and team.keeps_context:
             return
         if self.told:
             self.repeats += 1
@@ -259,7 +259,9 @@ class Case:
             self._close_spell(time)
         self.ended_at = time
         self.outcome = outcome
-        self.owner = self.holder = None
+        self.holder = None
+        if not self.ownership.single_owner:
+            self.owner = None  # a single owner stays accountable, for child cases to come
         if self.history is not None:
             self.note(time, None, None, outcome)
 

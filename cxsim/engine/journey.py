@@ -250,6 +250,8 @@ def _child(
     child.conditions = set(case.conditions)  # what was done stays done
     child.digital, child.down = root.digital, root.down  # the same customer
     child.process = env.active_process
+    if child.ownership.single_owner:
+        child.owner = root.owner  # the accountable owner answers for the damage too
     root.children.append(child)
     reported = failure.report is None or failure.report() < failure.reported
     if root.history is not None:

@@ -39,6 +39,7 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
         team.handle_time = streams.sampler("handling", f"{name}.handle_time", spec.handle_time)
         team.powers = None if spec.powers == "all" else frozenset(spec.powers)
         team.revive = spec.revive
+        team.keeps_context = spec.keeps_context
         if spec.revive < 1:
             team.revive_draw = streams.uniform("behaviour", f"{name}.revive")
         if spec.travel is not None:

@@ -60,6 +60,7 @@ class Team:
         "channels",
         "closed_minutes",
         "handle_time",
+        "keeps_context",
         "name",
         "offered",
         "org",
@@ -106,6 +107,8 @@ class Team:
         self.capacity_area = 0.0
         self.overtime = 0.0
         self._last = 0.0
+        self.keeps_context = True
+        """False: each contact reaches someone new, who does not know the case."""
         self.handle_time: Sampler | None = None
         """Handling time of follow-up contacts the team answers."""
         self.powers: frozenset[str] | None = frozenset()

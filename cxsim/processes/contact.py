@@ -133,7 +133,7 @@ def serve(
                 team.answered_within += 1
         if take and case.owner is not team:
             case.take(team, now)
-        if team.name not in case.known_by:
+        if team.name not in case.known_by or not team.keeps_context:
             case.tell(team, now)
         if history:
             case.note(now, team.name, channel, "answered", waited=wait)

@@ -155,6 +155,11 @@ class Team(Model):
     handle_time: Distribution = Field(
         5.0, description="time to handle a customer's follow-up contact (default 5min)"
     )
+    keeps_context: bool = Field(
+        True,
+        description="whether the team's people see what earlier contacts with the team said; "
+        "false: every contact reaches someone new who asks for the story again",
+    )
     powers: list[Name] | Literal["all"] = Field(
         default_factory=list,
         description="steps the team can act on when a customer contact reaches it with the "
