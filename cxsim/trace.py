@@ -99,6 +99,12 @@ def trace(
     )
 
 
+DURATION_DETAILS = ("waited", "travel", "lost")
+"""History details that are durations, told in human units."""
+TIME_DETAILS = ("due", "window_start")
+"""History details that are clock times."""
+
+
 def clock(minutes: float) -> str:
     """`day  3 Thu 14:05` for a simulated time (time 0 is Monday 00:00)."""
     day, rest = divmod(minutes, 1440.0)
@@ -118,8 +124,12 @@ def _who(scenario: Scenario, event: Event) -> str:
 
 def _what(event: Event) -> str:
     details = dict(event.details)
-    if "waited" in details:
-        details["waited"] = format_duration(details["waited"])
+    for key in DURATION_DETAILS:
+        if key in details:
+            details[key] = format_duration(details[key])
+    for key in TIME_DETAILS:
+        if key in details:
+            details[key] = clock(details[key]).replace("  ", " ")
     extra = "  ".join(f"{key}={value}" for key, value in details.items() if value is not None)
     return f"{event.what}  {extra}".rstrip()
 

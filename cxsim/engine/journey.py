@@ -134,7 +134,15 @@ def _occurring(world: World, case: Case, failures: list[Drawn], now: float) -> l
 def attempt(
     env: simpy.Environment, world: World, case: Case, node: Node
 ) -> Generator[Any, Any, Any]:
-    """Do one step, failures included; return DONE, LEFT, or the node to go back to."""
+    """Do one step, failures included; return DONE, LEFT, or the node to go back to.
+
+    A step's promise is made when the case reaches the step, before anything can go
+    wrong, and kept when the step's work is done (or looks done: skipped).
+    """
+    promised = None
+    if node.spec.promise is not None:
+        by = getattr(node.spec, "team", None) or "—"
+        promised = make_promise(env, world, case, node.name, env.now + node.spec.promise, by)
     while True:
         skipped = False
         for failure in _occurring(world, case, node.before, env.now):
@@ -150,12 +158,9 @@ def attempt(
             case.note(
                 env.now, getattr(node.spec, "team", None), None, "step skipped", step=node.name
             )
+        keep(env, case, promised)
         return DONE
     missing = [c for c in node.spec.requires if c not in case.conditions]
-    promised = None
-    if node.spec.promise is not None:
-        by = getattr(node.spec, "team", None) or "—"
-        promised = make_promise(env, world, case, node.name, env.now + node.spec.promise, by)
     outcome = yield from node.process(env, world, case, node)
     if outcome is LEFT:
         return LEFT
@@ -190,6 +195,7 @@ def run_case(
     node: Node | None = start or world.journeys[case.journey].start
     try:
         if stalled and node is not None:
+            case.step = node.name
             yield from stall(env, world, case, node, "nobody was told")
         while node is not None:
             case.step = node.name
