@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cxsim.compare import compare, format_comparison
 from cxsim.metrics import Replication
-from cxsim.montecarlo import default_jobs, run
+from cxsim.montecarlo import Results, default_jobs, run
 from cxsim.output import RunWriter, to_json
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
@@ -198,6 +199,90 @@ def schema_command() -> None:
     schema: dict[str, Any] = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     click.echo(json.dumps(schema, indent=2))
+
+
+def _common_run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """-r, --seed, --jobs and --set, as `cxsim run` has them."""
+    options = [
+        click.option(
+            "-r",
+            "--replications",
+            type=click.IntRange(min=1),
+            help="Replications (default: the scenario's).",
+        ),
+        click.option(
+            "--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's)."
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Processes to run replications on (default: all cores).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _report_failed(results: Iterable[Results]) -> int | None:
+    """Tell failed and interrupted replications on stderr; the exit code they call for."""
+    code = None
+    for run_results in results:
+        for index, error in run_results.failed:
+            click.echo(
+                f"{run_results.scenario.name}: replication {index} failed:\n{error}", err=True
+            )
+            code = EXIT_FAILED
+        if run_results.interrupted:
+            return EXIT_INTERRUPTED
+    return code
+
+
+@main.command("compare")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("variant", required=False, type=click.Path(path_type=Path))
+@_common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change the variant (VARIANT, or BASE when no VARIANT is given). Repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare_command(
+    base: Path,
+    variant: Path | None,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Compare BASE with VARIANT (or with BASE changed by --set) on common random numbers.
+
+    Both run with BASE's seed and replications; each metric gets the paired difference
+    (variant - base) with a 95 % interval and a verdict: better, worse or no detectable
+    difference.
+    """
+    try:
+        first = load_scenario(base)
+        second = load_scenario(variant or base, overrides)
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    comparison = compare(first, second, replications, seed, jobs or default_jobs())
+    comparison.variant.overrides = list(overrides)
+    code = _report_failed([comparison.base, comparison.variant])
+    if not any(d.pairs for d in comparison.differences):
+        click.echo("no replication finished in both runs; nothing to compare", err=True)
+        sys.exit(code or EXIT_FAILED)
+    if as_json:
+        click.echo(to_json(comparison.to_dict()).rstrip())
+    else:
+        click.echo(format_comparison(comparison))
+    if code is not None:
+        sys.exit(code)
 
 
 if __name__ == "__main__":
