@@ -12,10 +12,12 @@ from typing import Any
 
 import click
 
+from cxsim.check import DEFAULT_TOLERANCE, BadBaseline, check, format_report, load_baseline
 from cxsim.compare import compare, format_comparison
+from cxsim.junit import write_junit
 from cxsim.metrics import Replication
 from cxsim.montecarlo import Results, default_jobs, run
-from cxsim.output import RunWriter, to_json
+from cxsim.output import RunWriter, atomic_write, to_json
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
 from cxsim.table import summary_table
@@ -283,6 +285,101 @@ def compare_command(
         click.echo(format_comparison(comparison))
     if code is not None:
         sys.exit(code)
+
+
+@main.command("check")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML) first. Repeatable.",
+)
+@click.option(
+    "--junit",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the results as JUnit XML to this file.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    metavar="SUMMARY.json",
+    help="summary.json of an earlier run: a metric significantly worse than it is a regression.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TOLERANCE,
+    show_default=True,
+    help="Relative worsening against the baseline that is still accepted.",
+)
+@click.option("--strict", is_flag=True, help="Count inconclusive assertions as failures.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the run's results go under.",
+)
+def check_command(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    junit: Path | None,
+    baseline: Path | None,
+    tolerance: float,
+    strict: bool,
+    out: Path,
+) -> None:
+    """Run SCENARIO and judge its assertions; exit 1 on a failure or a regression.
+
+    Each assertion is judged on the 95 % interval of its value: pass (wholly on the
+    promised side), fail (wholly on the other side) or inconclusive (it straddles the
+    threshold; --strict fails it).
+    """
+    try:
+        model = load_scenario(scenario, overrides)
+        stored = load_baseline(baseline) if baseline is not None else None
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    except BadBaseline as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if not model.assertions and stored is None:
+        click.echo(f"{scenario}: nothing to check: no assertions and no --baseline", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    count = replications or model.replications
+    workers = jobs or default_jobs()
+    writer = RunWriter(out, model.name, scenario)
+    with _progress(count, model.name) as tick:
+
+        def done(replication: Replication) -> None:
+            writer.replication_done(replication)
+            tick(replication)
+
+        results = run(model, count, seed, workers, on_replication=done)
+    results.overrides = list(overrides)
+    code = _report_failed([results])
+    if not results.replications:
+        writer.discard()
+        click.echo("no replication finished; nothing checked", err=True)
+        sys.exit(code or EXIT_FAILED)
+    report = check(results, strict, baseline, tolerance)
+    with _interrupts_held():
+        folder = writer.finish(results, results.summary(), workers)
+        atomic_write(folder / "check.json", to_json(report.to_dict()))
+        if junit is not None:
+            write_junit(report, junit)
+    click.echo(format_report(report))
+    click.echo(f"results: {folder}", err=True)
+    if code is not None:
+        sys.exit(code)
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
 if __name__ == "__main__":
