@@ -24,15 +24,13 @@ may settle it.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cxsim.measures import Measurement, MetricRef, parse_metric
-from cxsim.scenario.units import format_duration, parse_duration
-from cxsim.table import format_value
+from cxsim.measures import Measurement, MetricRef, format_interval, format_measured, parse_metric
+from cxsim.scenario.units import parse_duration
 
 Op = Literal["<", "<=", ">", ">="]
 Outcome = Literal["pass", "fail", "inconclusive"]
@@ -71,11 +69,7 @@ class Assertion:
 
     def format(self, value: float | None) -> str:
         """A value of the asserted metric for people."""
-        if value is not None and math.isinf(value):
-            return "beyond horizon"
-        if self.ref.stat != "mean":
-            return format_duration(value)
-        return format_value(self.ref.metric, value)
+        return format_measured(self.ref, value)
 
 
 def parse_assertion(text: str, teams: Iterable[str]) -> Assertion:
@@ -137,10 +131,7 @@ class Judgement:
     @property
     def interval(self) -> str:
         """The measured 95 % interval for people."""
-        low, high = self.measurement.low, self.measurement.high
-        if low is None or high is None:
-            return "–"
-        return f"{self.assertion.format(low)} – {self.assertion.format(high)}"
+        return format_interval(self.assertion.ref, self.measurement)
 
 
 def judge(assertion: Assertion, measurement: Measurement) -> Judgement:

@@ -31,6 +31,8 @@ from cxsim.metrics import (
     mean_ci,
 )
 from cxsim.scenario.problems import did_you_mean, one_of
+from cxsim.scenario.units import format_duration
+from cxsim.table import format_value
 
 MEAN = "mean"
 STATS = (MEAN, *(f"p{p}" for p in PERCENTILES))
@@ -104,6 +106,23 @@ class Measurement:
     low: float | None
     high: float | None
     replications: int
+
+
+def format_measured(ref: MetricRef, value: float | None) -> str:
+    """A value of `ref` for people: times in human units, rates in per cent."""
+    if value is not None and math.isinf(value):
+        return "beyond horizon"
+    if ref.stat != MEAN:
+        return format_duration(value)
+    return format_value(ref.metric, value)
+
+
+def format_interval(ref: MetricRef, measurement: Measurement) -> str:
+    """The 95 % interval of a measurement for people; `–` when there is none."""
+    low, high = measurement.low, measurement.high
+    if low is None or high is None:
+        return "–"
+    return f"{format_measured(ref, low)} – {format_measured(ref, high)}"
 
 
 def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
