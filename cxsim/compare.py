@@ -192,8 +192,8 @@ def format_difference(metric: Metric, value: float | None) -> str:
     size = abs(value)
     if metric.kind == "time":
         return sign + format_duration(size)
-    if metric.kind == "rate":
-        return f"{sign}{size * 100:.1f} pp"
+    if metric.kind == "rate":  # small shifts of a rate would all read 0.0 otherwise
+        return f"{sign}{size * 100:.1f} pp" if size >= 0.01 else f"{sign}{size * 100:.2f} pp"
     if metric.kind == "count":
         return f"{sign}{size:,.0f}" if size >= 100 else f"{sign}{size:.1f}"
     return f"{sign}{size:.2f}"
