@@ -7,7 +7,8 @@ the luck. Each metric is judged on the paired differences (variant − base, rep
 by replication) with a 95 % Student t interval: an interval wholly on the better side of
 zero is `better`, wholly on the worse side `worse`, and an interval containing zero is
 `no detectable difference`. Metrics where neither direction is better (occupancy,
-counts of contacts handled) get the difference and `no verdict`.
+counts of contacts handled) get the difference and `no verdict`. Team metrics are
+compared for the teams both scenarios have.
 """
 
 from __future__ import annotations
