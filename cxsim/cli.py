@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cxsim.check import DEFAULT_TOLERANCE, BadBaseline, check, format_report, load_baseline
+from cxsim.compare import compare, format_comparison
+from cxsim.junit import write_junit
 from cxsim.metrics import Replication
-from cxsim.montecarlo import default_jobs, run
-from cxsim.output import RunWriter, to_json
+from cxsim.montecarlo import Results, default_jobs, run
+from cxsim.output import RunWriter, atomic_write, to_json
 from cxsim.scenario import ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
+from cxsim.sweep import format_sweep, plan, sweep, write_sweep
 from cxsim.table import summary_table
 from cxsim.trace import format_trace, trace
 
@@ -198,6 +202,260 @@ def schema_command() -> None:
     schema: dict[str, Any] = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     click.echo(json.dumps(schema, indent=2))
+
+
+def _common_run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """-r, --seed, --jobs and --set, as `cxsim run` has them."""
+    options = [
+        click.option(
+            "-r",
+            "--replications",
+            type=click.IntRange(min=1),
+            help="Replications (default: the scenario's).",
+        ),
+        click.option(
+            "--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's)."
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Processes to run replications on (default: all cores).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _report_failed(results: Iterable[Results]) -> int | None:
+    """Tell failed and interrupted replications on stderr; the exit code they call for."""
+    code = None
+    for run_results in results:
+        for index, error in run_results.failed:
+            click.echo(
+                f"{run_results.scenario.name}: replication {index} failed:\n{error}", err=True
+            )
+            code = EXIT_FAILED
+        if run_results.interrupted:
+            return EXIT_INTERRUPTED
+    return code
+
+
+@main.command("compare")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("variant", required=False, type=click.Path(path_type=Path))
+@_common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change the variant (VARIANT, or BASE when no VARIANT is given). Repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare_command(
+    base: Path,
+    variant: Path | None,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Compare BASE with VARIANT (or with BASE changed by --set) on common random numbers.
+
+    Both run with BASE's seed and replications; each metric gets the paired difference
+    (variant - base) with a 95 % interval and a verdict: better, worse or no detectable
+    difference.
+    """
+    try:
+        first = load_scenario(base)
+        second = load_scenario(variant or base, overrides)
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    comparison = compare(first, second, replications, seed, jobs or default_jobs())
+    comparison.variant.overrides = list(overrides)
+    code = _report_failed([comparison.base, comparison.variant])
+    if not any(d.pairs for d in comparison.differences):
+        click.echo("no replication finished in both runs; nothing to compare", err=True)
+        sys.exit(code or EXIT_FAILED)
+    if as_json:
+        click.echo(to_json(comparison.to_dict()).rstrip())
+    else:
+        click.echo(format_comparison(comparison))
+    if code is not None:
+        sys.exit(code)
+
+
+@main.command("check")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML) first. Repeatable.",
+)
+@click.option(
+    "--junit",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the results as JUnit XML to this file.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    metavar="SUMMARY.json",
+    help="summary.json of an earlier run: a metric significantly worse than it is a regression.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TOLERANCE,
+    show_default=True,
+    help="Relative worsening against the baseline that is still accepted.",
+)
+@click.option("--strict", is_flag=True, help="Count inconclusive assertions as failures.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the run's results go under.",
+)
+def check_command(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    junit: Path | None,
+    baseline: Path | None,
+    tolerance: float,
+    strict: bool,
+    out: Path,
+) -> None:
+    """Run SCENARIO and judge its assertions; exit 1 on a failure or a regression.
+
+    Each assertion is judged on the 95 % interval of its value: pass (wholly on the
+    promised side), fail (wholly on the other side) or inconclusive (it straddles the
+    threshold; --strict fails it).
+    """
+    try:
+        model = load_scenario(scenario, overrides)
+        stored = load_baseline(baseline) if baseline is not None else None
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    except BadBaseline as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if not model.assertions and stored is None:
+        click.echo(f"{scenario}: nothing to check: no assertions and no --baseline", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    count = replications or model.replications
+    workers = jobs or default_jobs()
+    writer = RunWriter(out, model.name, scenario)
+    with _progress(count, model.name) as tick:
+
+        def done(replication: Replication) -> None:
+            writer.replication_done(replication)
+            tick(replication)
+
+        results = run(model, count, seed, workers, on_replication=done)
+    results.overrides = list(overrides)
+    code = _report_failed([results])
+    if not results.replications:
+        writer.discard()
+        click.echo("no replication finished; nothing checked", err=True)
+        sys.exit(code or EXIT_FAILED)
+    report = check(results, strict, baseline, tolerance)
+    with _interrupts_held():
+        folder = writer.finish(results, results.summary(), workers)
+        atomic_write(folder / "check.json", to_json(report.to_dict()))
+        if junit is not None:
+            write_junit(report, junit)
+    click.echo(format_report(report))
+    click.echo(f"results: {folder}", err=True)
+    if code is not None:
+        sys.exit(code)
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+@main.command("sweep")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="PATH=V1,V2,…",
+    help="A scenario value and the values (YAML) to try. Repeatable: the grid of all.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="NAME",
+    help="Metric to follow, e.g. teams.agents.asa or time_to_resolution.p90. Repeatable "
+    "(default: time_to_resolution, resolved_rate, each team's asa and occupancy).",
+)
+@_common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML) at every point. Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the sweep's CSV and plots go under.",
+)
+def sweep_command(
+    scenario: Path,
+    varies: tuple[str, ...],
+    metrics: tuple[str, ...],
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Run SCENARIO over a grid of values; table, CSV and a plot per metric."""
+    try:
+        _, grid, _ = plan(scenario, varies, overrides)
+        model = load_scenario(scenario, overrides)
+        count = replications or model.replications
+        with _progress(count * len(grid), model.name) as tick:
+            result = sweep(
+                scenario, varies, metrics, overrides, count, seed, jobs or default_jobs(), tick
+            )
+    except ScenarioError as error:
+        _bad_input(error)
+        return
+    code = None
+    for point in result.points:
+        for index, error in point.failed:
+            values = " ".join(o.text for o in point.overrides)
+            click.echo(f"{values}: replication {index} failed:\n{error}", err=True)
+            code = EXIT_FAILED
+    if not any(point.replications for point in result.points):
+        click.echo("no replication finished; nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_FAILED)
+    with _interrupts_held():
+        folder = write_sweep(result, out)
+    click.echo(format_sweep(result))
+    click.echo(f"results: {folder}", err=True)
+    if result.interrupted:
+        click.echo(f"interrupted: {len(result.points)} of {len(grid)} points run", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if code is not None:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -25,14 +25,18 @@ from cxsim.metrics import Replication
 from cxsim.montecarlo import Results
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half."""
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Write `content` to `path` so that readers see the old file or the new one, never half.
+
+    Text is written as UTF-8.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     ) as handle:
         temporary = Path(handle.name)
         try:
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         except BaseException:
@@ -84,10 +88,7 @@ class RunWriter:
         self, out: str | Path, scenario_name: str, scenario_file: str | Path | None
     ) -> None:
         self.started = datetime.now(UTC)
-        base = Path(out) / scenario_name
-        base.mkdir(parents=True, exist_ok=True)
-        stamp = self.started.strftime("%Y%m%d-%H%M%S")
-        self.directory = _unique(base, stamp)
+        self.directory = run_folder(out, scenario_name, self.started)
         self.scenario_file = scenario_file
         self._rows: dict[int, dict[str, float]] = {}
         self._written = 0.0
@@ -163,6 +164,14 @@ def _package_version(name: str) -> str | None:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
+
+
+def run_folder(out: str | Path, scenario_name: str, started: datetime | None = None) -> Path:
+    """Create and return a new folder `out/<scenario>/<run-id>` (the run id is the start time)."""
+    base = Path(out) / scenario_name
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = (started or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return _unique(base, stamp)
 
 
 def _unique(base: Path, stamp: str) -> Path:

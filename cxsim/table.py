@@ -8,7 +8,8 @@ from cxsim.metrics import CASE_METRICS, PERCENTILES, TEAM_METRICS, Metric
 from cxsim.scenario.units import format_duration
 
 
-def _value(metric: Metric, value: float | None) -> str:
+def format_value(metric: Metric, value: float | None) -> str:
+    """A value of `metric` for people: times in human units, rates in per cent."""
     if value is None:
         return "–"
     if metric.kind == "time":
@@ -24,13 +25,12 @@ def _interval(metric: Metric, ci: list[float | None]) -> str:
     low, high = ci
     if low is None or high is None:
         return "–"
-    return f"{_value(metric, low)} – {_value(metric, high)}"
+    return f"{format_value(metric, low)} – {format_value(metric, high)}"
 
 
 def _row(label: str, metric: Metric, entry: dict[str, Any]) -> str:
-    line = (
-        f"{label:<30} {_value(metric, entry['mean']):>12}  {_interval(metric, entry['ci95']):<27}"
-    )
+    mean = format_value(metric, entry["mean"])
+    line = f"{label:<30} {mean:>12}  {_interval(metric, entry['ci95']):<27}"
     if any(f"p{p}" in entry for p in PERCENTILES):
         line += "".join(f"{_percentile(entry.get(f'p{p}')):>15}" for p in PERCENTILES)
     return line.rstrip()

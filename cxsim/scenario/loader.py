@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from cxsim.assertions import check_assertions
 from cxsim.scenario.models import EFFECT_NAMES, STEP_MODELS, Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.references import check_references
@@ -149,7 +150,8 @@ def parse_scenario(
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as error:
         problems.extend(validation_problems(error, data, places))
-    problems.extend(Problem(places.where(p), dotted(p), m) for p, m in check_references(data))
+    checked = [*check_references(data), *check_assertions(data)]
+    problems.extend(Problem(places.where(p), dotted(p), m) for p, m in checked)
     if problems or scenario is None:
         raise ScenarioError(sorted(dict.fromkeys(problems), key=_position))
     return scenario

@@ -471,3 +471,8 @@ class Scenario(Model):
     journeys: Annotated[dict[str, Journey], Field(min_length=1)]
     failures: list[Failure] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
+    assertions: list[str] = Field(
+        default_factory=list,
+        description="thresholds `cxsim check` judges, one per item, METRIC[.STAT] OP VALUE: "
+        "'time_to_resolution.p90 < 1d', 'teams.phone.service_level >= 0.8'",
+    )

@@ -1,0 +1,150 @@
+"""Names of measured values and how each is measured over replications, with its interval.
+
+A metric reference is written `METRIC[.STAT]` for a case metric or
+`teams.TEAM.METRIC[.STAT]` for a team metric; STAT is `mean` (the default) or, for the
+case times that have a distribution over cases (`time_to_resolution`,
+`process_time_to_resolution`), a percentile `p50`, `p90` or `p99`. Assertions and
+`cxsim sweep --metric` use the same references.
+
+A mean is measured as in the summary: mean over replications with a 95 % Student t
+interval. A percentile gets an interval the same way: the Kaplan–Meier percentile of
+each replication's cases, then mean and t interval over replications. (The summary's
+percentiles pool all cases of all replications instead, so the two can differ a little.)
+A replication whose cases never reach the percentile by the horizon has it beyond the
+horizon: the value is then infinite, and the interval's upper end too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cxsim.metrics import (
+    CASE_METRICS,
+    PERCENTILES,
+    TEAM_METRICS,
+    TIME_METRICS,
+    Metric,
+    Replication,
+    kaplan_meier_quantiles,
+    mean_ci,
+)
+from cxsim.scenario.problems import did_you_mean, one_of
+from cxsim.scenario.units import format_duration
+from cxsim.table import format_value
+
+MEAN = "mean"
+STATS = (MEAN, *(f"p{p}" for p in PERCENTILES))
+"""What a reference may measure of a metric."""
+
+_CASE = {metric.name: metric for metric in CASE_METRICS}
+_TEAM = {metric.name: metric for metric in TEAM_METRICS}
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A measured value named in an assertion or a sweep: metric, team, statistic."""
+
+    metric: Metric
+    team: str | None = None
+    stat: str = MEAN
+
+    @property
+    def key(self) -> str:
+        """The metric's key as in summary.json: `handoffs`, `teams.phone.asa`."""
+        return self.metric.name if self.team is None else f"teams.{self.team}.{self.metric.name}"
+
+    def __str__(self) -> str:
+        return self.key if self.stat == MEAN else f"{self.key}.{self.stat}"
+
+
+def parse_metric(text: str, teams: Iterable[str]) -> MetricRef:
+    """Read `METRIC[.STAT]` or `teams.TEAM.METRIC[.STAT]`; ValueError says what is wrong."""
+    parts = text.strip().split(".")
+    team_names = list(teams)
+    if parts[0] == "teams":
+        if len(parts) not in (3, 4):
+            raise ValueError(f"expected teams.TEAM.METRIC[.STAT], got {text.strip()!r}")
+        team, name, *stat = parts[1:]
+        if team not in team_names:
+            hint = did_you_mean(team, team_names)
+            raise ValueError(f"unknown team {team!r}, expected {one_of(team_names)}{hint}")
+        metrics, what = _TEAM, "team metric"
+    else:
+        if len(parts) > 2:
+            raise ValueError(f"expected METRIC[.STAT] or teams.TEAM.METRIC, got {text.strip()!r}")
+        team, (name, *stat) = None, parts
+        metrics, what = _CASE, "case metric"
+    if name not in metrics:
+        if team is None and name in team_names:  # `phone.asa` for `teams.phone.asa`
+            hint = f" (did you mean {'teams.' + text.strip()!r}?)"
+        else:
+            hint = did_you_mean(name, list(metrics))
+        raise ValueError(f"unknown {what} {name!r}, expected {one_of(metrics)}{hint}")
+    chosen = stat[0] if stat else MEAN
+    if chosen not in STATS:
+        hint = did_you_mean(chosen, STATS)
+        raise ValueError(f"unknown statistic {chosen!r}, expected {one_of(STATS)}{hint}")
+    if chosen != MEAN and (team is not None or name not in TIME_METRICS):
+        raise ValueError(
+            f"percentiles exist for {one_of(TIME_METRICS)}, not {name!r}; expected mean"
+        )
+    return MetricRef(metrics[name], team, chosen)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A measured value with its 95 % interval over replications.
+
+    `value` is None when no replication measured it (no answered contact for `asa`, say),
+    and infinite for a percentile beyond the horizon. `low` and `high` are None when
+    fewer than two replications measured it.
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    replications: int
+
+
+def format_measured(ref: MetricRef, value: float | None) -> str:
+    """A value of `ref` for people: times in human units, rates in per cent."""
+    if value is not None and math.isinf(value):
+        return "beyond horizon"
+    if ref.stat != MEAN:
+        return format_duration(value)
+    return format_value(ref.metric, value)
+
+
+def format_interval(ref: MetricRef, measurement: Measurement) -> str:
+    """The 95 % interval of a measurement for people; `–` when there is none."""
+    low, high = measurement.low, measurement.high
+    if low is None or high is None:
+        return "–"
+    return f"{format_measured(ref, low)} – {format_measured(ref, high)}"
+
+
+def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
+    if ref.stat != MEAN:
+        quantile = int(ref.stat[1:]) / 100
+        return [
+            kaplan_meier_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications
+        ]
+    if ref.team is None:
+        return [r.metrics[ref.metric.name] for r in replications]
+    return [r.teams[ref.team][ref.metric.name] for r in replications]
+
+
+def measure(replications: Sequence[Replication], ref: MetricRef) -> Measurement:
+    """The value `ref` names over `replications`: mean and 95 % t interval."""
+    values = [v for v in _values(replications, ref) if not math.isnan(v)]
+    finite = [v for v in values if math.isfinite(v)]
+    summary = mean_ci(finite)
+    low, high = summary["ci95"]
+    if len(finite) == len(values):
+        return Measurement(summary["mean"], low, high, len(values))
+    # some replications never reach the percentile: its mean and upper end are unbounded,
+    # and the finite replications alone bound it from below
+    floor = low if low is not None else summary["mean"]
+    return Measurement(math.inf, math.inf if floor is None else floor, math.inf, len(values))
