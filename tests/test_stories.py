@@ -105,7 +105,8 @@ def test_roadside_resolves_most_cases_within_about_an_hour() -> None:
     ttr = metric(results, "time_to_resolution")
     assert ttr["p50"] <= 60
     assert metric(results, "resolved_rate")["ci95"][0] > 0.9
-    assert metric(results, "handoffs")["mean"] == 0  # one owner end to end
+    assert metric(results, "handoffs")["ci95"][1] < 1.2  # consultant → technician; a tow rarely
+    assert metric(results, "orphan_rate")["mean"] == 0  # one owner end to end
     assert metric(results, "contacts")["ci95"][1] < 1.1  # one call, hardly a chase
 
 

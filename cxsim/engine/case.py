@@ -89,6 +89,7 @@ class Case:
         "id",
         "journey",
         "known_by",
+        "last_holder",
         "missed",
         "nudge",
         "orphan_since",
@@ -136,6 +137,7 @@ class Case:
         self.step: str | None = None
         self.channel: str | None = None
         self.holder: Team | None = None
+        self.last_holder: Team | None = None
         self.owner: Team | None = None
         self.owner_since = created
         self.orphan_since: float | None = None
@@ -200,17 +202,26 @@ class Case:
             self.history.append(Event(time, team, channel, what, details))
 
     def take(self, team: Team, time: float) -> None:
-        """`team` now holds the pending action; a move of ownership is a handoff."""
+        """`team` now holds the pending action.
+
+        The work moving to another team than the last one to hold it is a handoff, also
+        across a spell with nobody holding it, and under either ownership policy. Who
+        owns the case follows the policy: the holder (per team), or the first team to
+        take it (single owner).
+        """
+        last = self.last_holder
         self.holder = team
+        if last is not team:
+            if last is not None:
+                self.handoffs += 1
+                if last.org != team.org:
+                    self.cross_org_handoffs += 1
+            self.last_holder = team
         if self.orphan_since is not None:
             self._close_spell(time)
         owner = self.owner
         if owner is team or (owner is not None and self.ownership.single_owner):
             return
-        if owner is not None:
-            self.handoffs += 1
-            if owner.org != team.org:
-                self.cross_org_handoffs += 1
         self.owner = team
         self.owner_since = time
         if self.history is not None:
