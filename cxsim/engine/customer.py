@@ -8,8 +8,8 @@ customer tells the story again. If the case is stalled at a step within that tea
 `powers`, the team may revive it (with its `revive` probability) unless a `deny`
 failure of the team makes it refuse; otherwise the contact only costs both sides time.
 After `escalate_after` fruitless contacts in a row the customer goes public: the next
-contacts go to the social channel. After `give_up_after` the customer gives up and the
-case ends unresolved.
+contacts go to the social channel (if they use it: not without digital comfort). After
+`give_up_after` the customer gives up and the case ends unresolved.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def follow_up(env: simpy.Environment, world: World, case: Case) -> Generator[Any
     case.alarm = False
     segment = case.segment
     escalate = segment.escalate_after is not None and case.fruitless >= segment.escalate_after
-    team = world.channel_teams.get(SOCIAL) if escalate else None
+    team = world.channel_teams.get(SOCIAL) if escalate and case.usable(SOCIAL) else None
     if team is not None:
         channel = SOCIAL
     else:
