@@ -7,7 +7,9 @@ process, on a horizon long enough for tens of thousands of cases, and reports:
 - cases per second of simulated work (build and run of one replication, no start-up);
 - peak traced memory (tracemalloc) of one replication;
 - the same with per-case histories kept (what `cxsim trace` asks for), as a ratio: the
-  price of histories, paid only when they are asked for.
+  price of histories, paid only when they are asked for. A history goes with its case
+  once the case is recorded, so peak memory follows the cases in flight, not the
+  length of the run.
 
     python bench/fiber.py               # 10 simulated years of 3 installs a day
     python bench/fiber.py --quick       # one year, for a smoke check
