@@ -107,15 +107,7 @@ def run_command(
         return
     count = replications or model.replications
     workers = jobs or default_jobs()
-    writer = RunWriter(out, model.name, scenario)
-    with _progress(count, model.name) as tick:
-
-        def done(replication: Replication) -> None:
-            writer.replication_done(replication)
-            tick(replication)
-
-        results = run(model, count, seed, workers, on_replication=done)
-    results.overrides = list(overrides)
+    results, writer = _run_recorded(model, scenario, count, seed, workers, out, overrides)
     if not results.replications:
         writer.discard()
         for index, error in results.failed:
@@ -356,15 +348,7 @@ def check_command(
         sys.exit(EXIT_BAD_INPUT)
     count = replications or model.replications
     workers = jobs or default_jobs()
-    writer = RunWriter(out, model.name, scenario)
-    with _progress(count, model.name) as tick:
-
-        def done(replication: Replication) -> None:
-            writer.replication_done(replication)
-            tick(replication)
-
-        results = run(model, count, seed, workers, on_replication=done)
-    results.overrides = list(overrides)
+    results, writer = _run_recorded(model, scenario, count, seed, workers, out, overrides)
     code = _report_failed([results])
     if not results.replications:
         writer.discard()
@@ -460,3 +444,25 @@ def sweep_command(
 
 if __name__ == "__main__":
     main()
+
+
+def _run_recorded(
+    model: Scenario,
+    scenario: Path,
+    count: int,
+    seed: int | None,
+    workers: int,
+    out: Path,
+    overrides: tuple[str, ...],
+) -> tuple[Results, RunWriter]:
+    """Run with a progress bar, checkpointing each finished replication as it comes."""
+    writer = RunWriter(out, model.name, scenario)
+    with _progress(count, model.name) as tick:
+
+        def done(replication: Replication) -> None:
+            writer.replication_done(replication)
+            tick(replication)
+
+        results = run(model, count, seed, workers, on_replication=done)
+    results.overrides = list(overrides)
+    return results, writer

@@ -37,3 +37,22 @@ class Run:
         """(time, team, what) of each history line of a case."""
         history = self.cases[case_id].history or []
         return [(round(e.time, 9), e.team, e.what) for e in history]
+
+
+def small_queue(replications: int, seed: int) -> str:
+    """YAML of a 3 h M/M/10 phone queue (team `phone`), quick enough for CLI tests."""
+    return f"""\
+name: queue
+horizon: 3h
+warmup: 20min
+replications: {replications}
+seed: {seed}
+customers: {{arrivals: 9/min, journey: support}}
+teams:
+  phone: {{size: 10, channels: [phone]}}
+journeys:
+  support:
+    start: call
+    steps:
+      call: {{type: contact, team: phone, handle_time: {{exponential: {{mean: 1min}}}}}}
+"""

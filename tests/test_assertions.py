@@ -12,24 +12,11 @@ from cxsim.assertions import judge, parse_assertion
 from cxsim.measures import Measurement, MetricRef, measure, parse_metric
 from cxsim.metrics import kaplan_meier_quantiles, mean_ci
 from cxsim.scenario import ScenarioError, parse_scenario
+from tests.helpers import small_queue
 
 TEAMS = ["phone", "field"]
 
-QUEUE = """\
-name: queue
-horizon: 3h
-warmup: 20min
-replications: 4
-seed: 3
-customers: {arrivals: 9/min, journey: support}
-teams:
-  phone: {size: 10, channels: [phone]}
-journeys:
-  support:
-    start: call
-    steps:
-      call: {type: contact, team: phone, handle_time: {exponential: {mean: 1min}}}
-"""
+QUEUE = small_queue(replications=4, seed=3)
 
 
 def with_assertions(*lines: str) -> str:

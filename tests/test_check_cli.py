@@ -15,22 +15,9 @@ from cxsim.measures import measure, parse_metric
 from cxsim.metrics import CASE_METRICS
 from cxsim.scenario import parse_scenario
 from cxsim.scenario.problems import one_of
+from tests.helpers import small_queue
 
-QUEUE = """\
-name: queue
-horizon: 3h
-warmup: 20min
-replications: 4
-seed: 3
-customers: {arrivals: 9/min, journey: support}
-teams:
-  phone: {size: 10, channels: [phone]}
-journeys:
-  support:
-    start: call
-    steps:
-      call: {type: contact, team: phone, handle_time: {exponential: {mean: 1min}}}
-"""
+QUEUE = small_queue(replications=4, seed=3)
 HOLDS = ["teams.phone.asa < 1h", "handoffs < 1", "time_to_resolution.p90 < 1h"]
 FAILS = "teams.phone.asa > 1h"
 

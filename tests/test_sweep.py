@@ -10,22 +10,9 @@ from click.testing import CliRunner
 
 from cxsim.cli import main
 from cxsim.sweep import split_values, sweep
+from tests.helpers import small_queue
 
-QUEUE = """\
-name: queue
-horizon: 3h
-warmup: 20min
-replications: 2
-seed: 5
-customers: {arrivals: 9/min, journey: support}
-teams:
-  phone: {size: 10, channels: [phone]}
-journeys:
-  support:
-    start: call
-    steps:
-      call: {type: contact, team: phone, handle_time: {exponential: {mean: 1min}}}
-"""
+QUEUE = small_queue(replications=2, seed=5)
 
 
 def write(folder: Path) -> Path:
