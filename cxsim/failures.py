@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
 
-from cxsim.distributions import Sampler
+from cxsim.distributions import Draw
 from cxsim.engine.ownership import stall
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import (
@@ -54,11 +54,11 @@ class Drawn:
 
     spec: Failure
     effect: str
-    occurs: Sampler
-    delay: Sampler | None = None
+    occurs: Draw
+    delay: Draw | None = None
     journey: str | None = None
     reported: float = 1.0
-    report: Sampler | None = None
+    report: Draw | None = None
     """Draws whether a child case is reported (compared with `reported`)."""
 
 
@@ -74,7 +74,7 @@ def _delay(
     env: simpy.Environment, world: World, case: Case, node: Node, failure: Drawn
 ) -> Generator[Any, Any, Directive]:
     assert failure.delay is not None
-    delay = failure.delay()
+    delay = failure.delay(case)
     case.expected = env.now + delay  # at the earliest: the step starts then
     yield env.timeout(delay)
     return None
@@ -110,7 +110,7 @@ def _drop(
     team = world.teams[node.spec.team]  # type: ignore[attr-defined]
     case.take(team, env.now)
     if failure.delay is not None:
-        yield env.timeout(failure.delay())
+        yield env.timeout(failure.delay(case))
     yield from stall(env, world, case, node, failure.spec.name)
     return RETRY
 

@@ -7,11 +7,13 @@ case times that have a distribution over cases (`time_to_resolution`,
 `cxsim sweep --metric` use the same references.
 
 A mean is measured as in the summary: mean over replications with a 95 % Student t
-interval. A percentile gets an interval the same way: the Kaplan–Meier percentile of
-each replication's cases, then mean and t interval over replications. (The summary's
-percentiles pool all cases of all replications instead, so the two can differ a little.)
-A replication whose cases never reach the percentile by the horizon has it beyond the
-horizon: the value is then infinite, and the interval's upper end too.
+interval within the metric's domain (an exact binomial interval for a rate that never
+varies). A percentile gets an interval the same way: the percentile of each
+replication's cases (cumulative incidence of resolution: giving up competes, open cases
+are censored), then mean and t interval over replications. (The summary's percentiles
+pool all cases of all replications instead, so the two can differ a little.) A
+replication in which fewer cases than the percentile are ever resolved has it beyond
+reach: the value is then infinite, and the interval's upper end too.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from cxsim.metrics import (
     TIME_METRICS,
     Metric,
     Replication,
-    kaplan_meier_quantiles,
-    mean_ci,
+    metric_ci,
+    pooled_counts,
+    time_quantiles,
 )
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import format_duration
@@ -98,8 +101,8 @@ class Measurement:
     """A measured value with its 95 % interval over replications.
 
     `value` is None when no replication measured it (no answered contact for `asa`, say),
-    and infinite for a percentile beyond the horizon. `low` and `high` are None when
-    fewer than two replications measured it.
+    and infinite for a percentile beyond reach (fewer cases than that are ever resolved).
+    `low` and `high` are None when fewer than two replications measured it.
     """
 
     value: float | None
@@ -111,7 +114,7 @@ class Measurement:
 def format_measured(ref: MetricRef, value: float | None) -> str:
     """A value of `ref` for people: times in human units, rates in per cent."""
     if value is not None and math.isinf(value):
-        return "beyond horizon"
+        return "beyond reach"
     if ref.stat != MEAN:
         return format_duration(value)
     return format_value(ref.metric, value)
@@ -129,7 +132,7 @@ def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
     if ref.stat != MEAN:
         quantile = int(ref.stat[1:]) / 100
         return [
-            kaplan_meier_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications
+            time_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications
         ]
     if ref.team is None:
         return [r.metrics[ref.metric.name] for r in replications]
@@ -137,10 +140,12 @@ def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
 
 
 def measure(replications: Sequence[Replication], ref: MetricRef) -> Measurement:
-    """The value `ref` names over `replications`: mean and 95 % t interval."""
-    values = [v for v in _values(replications, ref) if not math.isnan(v)]
+    """The value `ref` names over `replications`: mean and 95 % interval, as the summary's."""
+    raw = _values(replications, ref)
+    values = [v for v in raw if not math.isnan(v)]
     finite = [v for v in values if math.isfinite(v)]
-    summary = mean_ci(finite)
+    pooled = pooled_counts(replications, ref.key, raw) if ref.stat == MEAN else None
+    summary = metric_ci(ref.metric, finite, pooled)
     low, high = summary["ci95"]
     if len(finite) == len(values):
         return Measurement(summary["mean"], low, high, len(values))

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from cxsim.statistics import cumulative_incidence_quantiles, mean_ci
+
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
     from cxsim.engine.world import Team
@@ -25,8 +27,10 @@ CASE_COLUMNS = (
     "created",
     "time_to_resolution",
     "resolved",
+    "open",
     "process_time_to_resolution",
     "process_resolved",
+    "process_open",
     "gave_up",
     "orphaned",
     "orphan_time",
@@ -42,7 +46,12 @@ CASE_COLUMNS = (
     "visits",
     "fixed_first_visit",
 )
-"""One value per counted case; times in minutes, censored at the horizon when unresolved."""
+"""One value per counted case; times in minutes.
+
+`time_to_resolution` runs to the fix, to the end of an unresolved case (the customer
+gave up: a competing outcome), or, for a case still `open` when the run ended, to that
+end (censored). The same for the root case alone (`process_…`).
+"""
 
 Better = Literal["lower", "higher", "neither"]
 
@@ -133,6 +142,15 @@ TEAM_METRICS = (
     Metric("waiting", "count", "neither", "contacts still waiting at the horizon"),
 )
 
+CASE_RATES = (
+    "resolved_rate",
+    "gave_up_rate",
+    "orphan_rate",
+    "first_contact_resolution",
+    "repeat_contact_rate",
+)
+"""Case rates that are shares of all counted cases."""
+
 TIME_METRICS = ("time_to_resolution", "process_time_to_resolution")
 """Times whose percentiles are reported over all cases."""
 
@@ -143,19 +161,22 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
     """The row of a root case in CASE_COLUMNS order, its child cases included (customer view)."""
     parts = [root, *root.children]
     ends = [part.ended_at for part in parts]
-    if until is None:
+    resolved = root.resolved  # every problem known so far is fixed
+    still_open = not resolved and any(end is None for end in ends)
+    if until is None or not still_open:
         until = max(end for end in ends if end is not None)
-    resolved = root.resolved
-    customer_end = max(end for end in ends if end is not None) if resolved else until
-    process_resolved = root.outcome == "resolved"
-    process_end = root.ended_at if process_resolved and root.ended_at is not None else until
+    process_open = root.ended_at is None
+    process_end = until if process_open else root.ended_at
+    assert process_end is not None
     orphans = [part.orphan_state(until) for part in parts]
     return (
         root.created,
-        customer_end - root.created,
+        until - root.created,
         resolved,
+        still_open,
         process_end - root.created,
-        process_resolved,
+        root.outcome == "resolved",
+        process_open,
         root.outcome == "gave_up",
         any(orphaned for orphaned, _ in orphans),
         sum(time for _, time in orphans),
@@ -169,7 +190,7 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
         sum(part.broken for part in parts),
         sum(part.missed for part in parts),
         sum(part.visits for part in parts),
-        process_resolved and root.visits == 1,
+        root.outcome == "resolved" and root.visits == 1,
     )
 
 
@@ -187,11 +208,13 @@ class Recorder:
         """Record a root case that is done, or still open at `until` (censored there)."""
         if not case.counted:
             return
-        if case.children:
+        if case.children or case.pending_children:
             self.rows.append(case_row(case, until))
         else:
-            if until is None:
-                until = case.ended_at if case.ended_at is not None else case.created
+            ended = case.ended_at
+            if ended is not None:
+                until = ended
+            assert until is not None
             elapsed = until - case.created
             outcome = case.outcome
             orphaned, orphan_time = case.orphan_state(until)
@@ -200,8 +223,10 @@ class Recorder:
                     case.created,
                     elapsed,
                     outcome == "resolved",
+                    ended is None,
                     elapsed,
                     outcome == "resolved",
+                    ended is None,
                     outcome == "gave_up",
                     orphaned,
                     orphan_time,
@@ -232,6 +257,10 @@ class Recorder:
         return {name: table[:, i] for i, name in enumerate(CASE_COLUMNS)}
 
 
+RESOLVED, CENSORED, COMPETING = 1, 0, 2
+"""How each case time ends, for the percentiles: fixed, still open, or never fixed."""
+
+
 @dataclass
 class Replication:
     """What one replication measured: KPI values and the case times for percentiles."""
@@ -240,8 +269,15 @@ class Replication:
     metrics: dict[str, float]
     teams: dict[str, dict[str, float]]
     times: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
+    """Per time metric: each case's duration, and how it ended (RESOLVED, CENSORED, COMPETING)."""
     failures: dict[str, float] = field(default_factory=dict)
     """Occurrences of each named failure per counted case."""
+    sizes: dict[str, float] = field(default_factory=dict)
+    """For each rate (`resolved_rate`, `teams.phone.abandonment_rate`): what it is a share of."""
+    warmup: float = 0.0
+    """The warm-up applied: cases and contacts arriving before it were not counted."""
+    suggested_warmup: float = 0.0
+    """The warm-up the replication's own output suggests (MSER-5; see `cxsim.warmup`)."""
 
 
 def _mean(values: np.ndarray) -> float:
@@ -300,73 +336,99 @@ def replication_metrics(
         for name, team in teams.items()
     }
     times = {
-        "time_to_resolution": (cases["time_to_resolution"], resolved),
-        "process_time_to_resolution": (cases["process_time_to_resolution"], process_resolved),
+        "time_to_resolution": (
+            cases["time_to_resolution"],
+            _status(resolved, cases["open"].astype(bool)),
+        ),
+        "process_time_to_resolution": (
+            cases["process_time_to_resolution"],
+            _status(process_resolved, cases["process_open"].astype(bool)),
+        ),
     }
     count = len(resolved)
     failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
-    return Replication(index, metrics, team_values, times, failures)
+    sizes = dict.fromkeys(CASE_RATES, float(count))
+    sizes["first_time_fix_rate"] = float(visited.sum())
+    for name, team in teams.items():
+        sizes[f"teams.{name}.abandonment_rate"] = float(team.offered)
+        sizes[f"teams.{name}.service_level"] = float(team.offered - team.abandoned_within)
+    return Replication(index, metrics, team_values, times, failures, sizes)
+
+
+def _status(resolved: np.ndarray, still_open: np.ndarray) -> np.ndarray:
+    """RESOLVED, CENSORED (open when the run ended) or COMPETING (ended unresolved)."""
+    return np.where(resolved, RESOLVED, np.where(still_open, CENSORED, COMPETING)).astype(np.int8)
 
 
 # --- across replications -----------------------------------------------------------------
 
 
-def t_quantile(confidence: float, df: int) -> float:
-    """Two-sided Student t quantile for `confidence` with `df` degrees of freedom."""
-    from scipy.special import stdtrit  # imported here: scipy costs start-up time
-
-    return float(stdtrit(df, 0.5 + confidence / 2))
-
-
-def mean_ci(values: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
-    """Mean over replications with its t confidence interval (None where undefined)."""
-    data = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if len(data) == 0:
-        return {"mean": None, "ci95": [None, None]}
-    mean = float(data.mean())
-    if len(data) < 2:
-        return {"mean": mean, "ci95": [None, None]}
-    half = t_quantile(confidence, len(data) - 1) * float(data.std(ddof=1)) / math.sqrt(len(data))
-    return {"mean": mean, "ci95": [mean - half, mean + half]}
+DOMAINS: dict[str, tuple[float, float]] = {
+    "time": (0.0, math.inf),
+    "rate": (0.0, 1.0),
+    "count": (0.0, math.inf),
+    "number": (0.0, math.inf),
+}
+"""Where each kind of metric can lie: its interval is never wider than that."""
 
 
-def kaplan_meier_quantiles(
-    durations: np.ndarray, observed: np.ndarray, quantiles: Sequence[float]
+def metric_ci(
+    metric: Metric, values: Sequence[float], pooled: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    """Mean and 95 % interval of a metric over replications, within the metric's domain.
+
+    `pooled` (successes, trials over all replications) gives a rate that never varies an
+    exact binomial interval instead of none.
+    """
+    return mean_ci(values, domain=DOMAINS[metric.kind], pooled=pooled)
+
+
+def pooled_counts(
+    replications: Sequence[Replication], key: str, values: Sequence[float]
+) -> tuple[float, float] | None:
+    """(successes, trials) of a rate summed over replications; None if its sizes are unknown."""
+    sizes = [r.sizes.get(key) for r in replications]
+    if any(size is None for size in sizes):
+        return None
+    pairs = [(v, n) for v, n in zip(values, sizes, strict=True) if n and not math.isnan(v)]
+    return sum(v * n for v, n in pairs), sum(n for _, n in pairs)  # type: ignore[operator]
+
+
+def time_quantiles(
+    durations: np.ndarray, status: np.ndarray, quantiles: Sequence[float]
 ) -> list[float]:
-    """Quantiles of a time from right-censored data (Kaplan–Meier); inf beyond the data."""
-    durations = np.asarray(durations, dtype=float)
-    observed = np.asarray(observed, dtype=bool)
-    if len(durations) == 0 or not observed.any():
-        return [math.inf for _ in quantiles]
-    order = np.argsort(durations, kind="stable")
-    times, events = durations[order], observed[order]
-    unique, first = np.unique(times, return_index=True)
-    at_risk = len(times) - first
-    deaths = np.add.reduceat(events.astype(float), first)
-    cdf = 1 - np.cumprod(1 - deaths / at_risk)
-    result = []
-    for q in quantiles:
-        index = int(np.searchsorted(cdf, q - 1e-12, side="left"))
-        result.append(float(unique[index]) if index < len(unique) else math.inf)
-    return result
+    """Quantiles of a case time: resolution, with giving up competing and open cases censored."""
+    return cumulative_incidence_quantiles(durations, status, quantiles)
+
+
+def _summary(metric: Metric, key: str, replications: Sequence[Replication]) -> dict[str, Any]:
+    parts = key.split(".")
+    if parts[0] == "teams":
+        values = [r.teams[parts[1]][parts[2]] for r in replications]
+    else:
+        values = [r.metrics[key] for r in replications]
+    return metric_ci(metric, values, pooled_counts(replications, key, values))
 
 
 def summarize(replications: Sequence[Replication]) -> dict[str, Any]:
     """Across replications: mean and 95 % CI of each KPI; time percentiles over all cases."""
     metrics: dict[str, Any] = {}
     for metric in CASE_METRICS:
-        metrics[metric.name] = mean_ci([r.metrics[metric.name] for r in replications])
+        metrics[metric.name] = _summary(metric, metric.name, replications)
     for name in TIME_METRICS:
         durations = np.concatenate([r.times[name][0] for r in replications])
-        observed = np.concatenate([r.times[name][1] for r in replications])
-        values = kaplan_meier_quantiles(durations, observed, [p / 100 for p in PERCENTILES])
+        status = np.concatenate([r.times[name][1] for r in replications])
+        values = time_quantiles(durations, status, [p / 100 for p in PERCENTILES])
         for p, value in zip(PERCENTILES, values, strict=True):
             metrics[name][f"p{p}"] = None if math.isinf(value) else value
     team_names = list(replications[0].teams) if replications else []
     teams = {
-        team: {m.name: mean_ci([r.teams[team][m.name] for r in replications]) for m in TEAM_METRICS}
+        team: {m.name: _summary(m, f"teams.{team}.{m.name}", replications) for m in TEAM_METRICS}
         for team in team_names
     }
     failure_names = list(replications[0].failures) if replications else []
-    failures = {name: mean_ci([r.failures[name] for r in replications]) for name in failure_names}
+    failures = {
+        name: mean_ci([r.failures[name] for r in replications], domain=(0.0, math.inf))
+        for name in failure_names
+    }
     return {"metrics": metrics, "teams": teams, "failures": failures}

@@ -113,6 +113,30 @@ def cumulative_incidence_quantiles(
     return [float(times[i]) if i < len(times) else math.inf for i in index]
 
 
+def kaplan_meier_quantiles(
+    durations: np.ndarray, observed: np.ndarray, quantiles: Sequence[float]
+) -> list[float]:
+    """Quantiles of a time from right-censored data (Kaplan–Meier); inf beyond the data.
+
+    The special case of `cumulative_incidence_quantiles` with no competing event.
+    """
+    durations = np.asarray(durations, dtype=float)
+    observed = np.asarray(observed, dtype=bool)
+    if len(durations) == 0 or not observed.any():
+        return [math.inf for _ in quantiles]
+    order = np.argsort(durations, kind="stable")
+    times, events = durations[order], observed[order]
+    unique, first = np.unique(times, return_index=True)
+    at_risk = len(times) - first
+    deaths = np.add.reduceat(events.astype(float), first)
+    cdf = 1 - np.cumprod(1 - deaths / at_risk)
+    result = []
+    for q in quantiles:
+        index = int(np.searchsorted(cdf, q - 1e-12, side="left"))
+        result.append(float(unique[index]) if index < len(unique) else math.inf)
+    return result
+
+
 MSER_BATCH = 5
 MSER_MIN_BATCHES = 10
 """Below this many batches the truncation rule has too little to compare: keep everything."""

@@ -37,7 +37,7 @@ def _row(label: str, metric: Metric, entry: dict[str, Any]) -> str:
 
 
 def _percentile(value: float | None) -> str:
-    return "beyond horizon" if value is None else format_duration(value)
+    return "beyond reach" if value is None else format_duration(value)
 
 
 def summary_table(summary: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from tests.helpers import Run, scenario
 BASE = """
     name: failures
     horizon: {horizon}
+    drain: 0             # the horizon ends the story: what is open is censored there
     organizations: {{operator: {{}}, fixit: {{kind: subcontractor}}}}
     customers:
       arrivals: {{cohort: 1}}

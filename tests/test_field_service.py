@@ -12,6 +12,7 @@ from tests.helpers import Run, scenario
 FIELD = """
     name: field
     horizon: 4d
+    drain: 0             # the horizon ends the story: what is open is censored there
     customers:
       arrivals: {cohort: 1}
       journey: install

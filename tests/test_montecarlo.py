@@ -10,9 +10,10 @@ import pytest
 from scipy import stats
 
 from cxsim import run
-from cxsim.metrics import Replication, kaplan_meier_quantiles, mean_ci
+from cxsim.metrics import Replication
 from cxsim.montecarlo import replication_seeds
 from cxsim.output import to_json
+from cxsim.statistics import kaplan_meier_quantiles, mean_ci
 from tests.helpers import scenario
 
 SMALL = """

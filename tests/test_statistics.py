@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cxsim.metrics import kaplan_meier_quantiles
 from cxsim.statistics import (
     clopper_pearson,
     cumulative_incidence,
     cumulative_incidence_quantiles,
     holm,
+    kaplan_meier_quantiles,
     mean_ci,
     mser5_truncation,
     one_sided_worse_p,

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cxsim import load_scenario, run
-from cxsim.metrics import mean_ci
 from cxsim.montecarlo import Results
+from cxsim.statistics import mean_ci
 from cxsim.trace import format_trace, trace
 
 STORIES = Path(__file__).parent.parent / "scenarios"

@@ -1,8 +1,14 @@
-"""New cases: Poisson arrivals (constant or by hour of day) or a cohort at time 0."""
+"""New cases: Poisson arrivals (constant or by hour of day) or a cohort at time 0.
+
+Every new customer's case is built by `open_case`, whatever the arrival pattern, so a
+case gets the same treatment (its draws keyed by its arrival index, its customer's own
+comfort and failing channels, a process the customer can interrupt by giving up) however
+it arrived. Arrivals stop at the horizon; the cases already open are followed after it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -15,18 +21,20 @@ from cxsim.scenario.models import CohortArrivals, HourlyArrivals
 from cxsim.scenario.types import Exponential
 
 if TYPE_CHECKING:
-    from cxsim.engine.world import CustomerSegment, World
+    from cxsim.engine.world import World
 
 
 def _exponential(mean: float) -> Exponential:
     return Exponential.model_validate({"exponential": {"mean": mean}})
 
 
-def open_case(env: simpy.Environment, world: World, segment: CustomerSegment) -> Case:
-    """Open one case of a new customer and start it on the customers' journey."""
+def open_case(env: simpy.Environment, world: World, index: int) -> Case:
+    """Open the case of the customer with arrival index `index` and start it on its journey."""
     now = env.now
+    segment = world.segment_of(index)
     case = Case(
         world.next_id(),
+        index,
         segment,
         world.journey,
         now,
@@ -40,38 +48,26 @@ def open_case(env: simpy.Environment, world: World, segment: CustomerSegment) ->
     return case
 
 
-def _segment_picker(world: World) -> Callable[[], CustomerSegment]:
-    """Draws the segment of each new customer (no draw at all when there is one)."""
-    if len(world.segments) == 1:
-        only = world.segments[0]
-
-        def the_only() -> CustomerSegment:
-            return only
-
-        return the_only
-    draw = world.streams.uniform("segments")
-
-    def by_share() -> CustomerSegment:
-        return world.pick_segment(draw())
-
-    return by_share
-
-
 def _gaps(env: simpy.Environment, world: World, spec: float | HourlyArrivals) -> Sampler:
     """Time to the next arrival: exponential, or thinned from the peak rate by hour."""
+    streams = world.streams
     if not isinstance(spec, HourlyArrivals):
-        return world.streams.sampler("arrivals", "gaps", _exponential(1 / spec))
+        return streams.sequence("arrivals", "gaps", _exponential(1 / spec))
     per_hour = spec.per_hour()
     peak = max(per_hour)
-    gap = world.streams.sampler("arrivals", "gaps", _exponential(1 / peak))
-    accept = world.streams.uniform("arrivals", "thinning")
+    gap = streams.sequence("arrivals", "gaps", _exponential(1 / peak))
+    accept = streams.generator("arrivals", "thinning")
+    draws: list[float] = []
 
     def thinned() -> float:
         # keep a peak-rate arrival with probability rate(then) / peak
         waited = gap()
-        while accept() * peak >= rate_at(per_hour, env.now + waited):
+        while True:
+            if not draws:
+                draws.extend(accept.random(512)[::-1].tolist())
+            if draws.pop() * peak < rate_at(per_hour, env.now + waited):
+                return waited
             waited += gap()
-        return waited
 
     return thinned
 
@@ -79,25 +75,17 @@ def _gaps(env: simpy.Environment, world: World, spec: float | HourlyArrivals) ->
 def arrivals(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
     """Open cases as the scenario's arrival pattern says, until the horizon."""
     spec = world.scenario.customers.arrivals
-    segment = _segment_picker(world)
     if isinstance(spec, CohortArrivals):
-        for _ in range(spec.cohort):
-            open_case(env, world, segment())
+        for index in range(spec.cohort):
+            open_case(env, world, index)
         return
     gap = _gaps(env, world, spec)
-    # the loop below runs once per customer: open_case is written out here on purpose
-    timeout, process, journey, warmup, history, ownership = (
-        env.timeout,
-        env.process,
-        world.journey,
-        world.warmup,
-        world.history,
-        world.ownership,
-    )
+    timeout, horizon = env.timeout, world.scenario.horizon
+    index = 0
     while True:
-        yield timeout(gap())
-        now = env.now
-        case = Case(
-            world.next_id(), segment(), journey, now, now >= warmup, history, None, ownership
-        )
-        process(run_case(env, world, case))
+        wait = gap()
+        if env.now + wait >= horizon:
+            return
+        yield timeout(wait)
+        open_case(env, world, index)
+        index += 1

@@ -29,6 +29,9 @@ class Promise:
     """None while open; True when kept by its deadline, False once broken."""
     window: float = 0.0
     """For an appointment: the length of the window the customer waits in."""
+    about: str | None = None
+    """The step whose completion fulfils the promise (an ETA inherits it from the promise
+    it replaces); None for an appointment, which the visit keeps."""
 
 
 @dataclass(slots=True)
@@ -79,6 +82,7 @@ class Case:
         "cross_org_handoffs",
         "digital",
         "down",
+        "drawn",
         "effort",
         "ended_at",
         "expected",
@@ -88,7 +92,9 @@ class Case:
         "holder",
         "id",
         "journey",
+        "key",
         "known_by",
+        "lane",
         "last_holder",
         "missed",
         "nudge",
@@ -117,6 +123,7 @@ class Case:
     def __init__(
         self,
         case_id: int,
+        key: int,
         segment: CustomerSegment,
         journey: str,
         created: float,
@@ -126,6 +133,12 @@ class Case:
         ownership: Ownership | None = None,
     ) -> None:
         self.id = case_id
+        self.key = key
+        """Arrival index of the customer: what the case's random draws are keyed by."""
+        self.lane = 0
+        """0 for a root case; k for the k-th child case of its root."""
+        self.drawn: dict[object, int] = {}
+        """Values taken so far from each per-case stream."""
         self.segment = segment
         self.journey = journey
         self.created = created

@@ -34,7 +34,8 @@ def customer(env: simpy.Environment, world: World, case: Case) -> Generator[Any,
     """Follow `case` as its customer until it ends."""
     segment = case.segment
     follow = segment.follow_up_after
-    give_up_at = case.created + segment.give_up_after if segment.give_up_after else math.inf
+    gives_up = segment.gives_up_at(case)
+    give_up_at = math.inf if gives_up is None else gives_up
     while case.ended_at is None:
         now = env.now
         if case.alarm and not case.busy:
@@ -55,17 +56,21 @@ def customer(env: simpy.Environment, world: World, case: Case) -> Generator[Any,
             case.nudge = None
             continue
         if now >= give_up_at:
-            _give_up(env, case)
+            give_up(case)
             return
         yield from follow_up(env, world, case)
 
 
-def _give_up(env: simpy.Environment, case: Case) -> None:
-    if case.history is not None:
-        case.note(env.now, None, None, "customer gives up")
-    process = case.process
-    if process is not None and process.is_alive:
-        process.interrupt("gave up")
+def give_up(case: Case) -> None:
+    """The customer walks away: the case, and the child cases open under it, end unresolved.
+
+    The processes moving them are interrupted wherever they are (queued, served, waiting
+    for a window or a revival); a child case not opened yet never will be.
+    """
+    for part in (case, *case.children):
+        process = part.process
+        if part.ended_at is None and process is not None and process.is_alive:
+            process.interrupt("gave up")
 
 
 def follow_up(env: simpy.Environment, world: World, case: Case) -> Generator[Any, Any, None]:
@@ -112,13 +117,13 @@ def _revives(env: simpy.Environment, world: World, case: Case, team: Team) -> bo
             continue
         if spec.at is not None and spec.at != case.step:
             continue
-        if failure.occurs() < spec.probability:
+        if failure.occurs(case) < spec.probability:
             if (case.parent or case).counted:
                 world.failure_counts[spec.name] += 1
             if case.history is not None:
                 case.note(env.now, team.name, case.channel, "not our problem", failure=spec.name)
             return False
-    if team.revive_draw is not None and team.revive_draw() >= team.revive:
+    if team.revive_draw is not None and team.revive_draw(case) >= team.revive:
         return False
     revival.succeed((team, "customer contact"))
     return True

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from cxsim.distributions import Sampler
+from cxsim.distributions import Draw
 from cxsim.engine.case import Case
 from cxsim.engine.customer import customer
 from cxsim.engine.ownership import stall
-from cxsim.engine.promises import keep, make_promise
+from cxsim.engine.promises import keep_about, make_promise
 from cxsim.engine.streams import Streams
 from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
@@ -40,11 +40,11 @@ class Node:
     name: str
     spec: Step
     process: StepProcess
-    draw: dict[str, Sampler] = field(default_factory=dict)
+    draw: dict[str, Draw] = field(default_factory=dict)
     next: Node | None = None
     targets: list[Node | None] = field(default_factory=list)
     cumulative: list[float] = field(default_factory=list)
-    route: Sampler | None = None
+    route: Draw | None = None
     before: list[Drawn] = field(default_factory=list)
     """Failures acting before the step's work, drawn at each attempt."""
     after: list[Drawn] = field(default_factory=list)
@@ -54,11 +54,11 @@ class Node:
     checked: bool = False
     """Whether attempts need the slow path: failures to draw, conditions to check or make."""
 
-    def following(self) -> Node | None:
-        """The step the case goes to after this one; None resolves the case."""
+    def following(self, case: Case) -> Node | None:
+        """The step `case` goes to after this one; None resolves the case."""
         if self.route is None:
             return self.next
-        point = self.route()
+        point = self.route(case)
         for target, edge in zip(self.targets, self.cumulative, strict=True):
             if point < edge:
                 return target
@@ -122,7 +122,7 @@ def _occurring(world: World, case: Case, failures: list[Drawn], now: float) -> l
     """The failures among `failures` that happen on this attempt, counted and noted."""
     found = []
     for failure in failures:
-        if failure.occurs() < failure.spec.probability:
+        if failure.occurs(case) < failure.spec.probability:
             found.append(failure)
             if (case.parent or case).counted:
                 world.failure_counts[failure.spec.name] += 1
@@ -137,12 +137,13 @@ def attempt(
     """Do one step, failures included; return DONE, LEFT, or the node to go back to.
 
     A step's promise is made when the case reaches the step, before anything can go
-    wrong, and kept when the step's work is done (or looks done: skipped).
+    wrong, and kept — with any ETA given for it since — when the step's work is done (or
+    looks done: skipped).
     """
-    promised = None
     if node.spec.promise is not None:
         by = getattr(node.spec, "team", None) or "—"
-        promised = make_promise(env, world, case, node.name, env.now + node.spec.promise, by)
+        due = env.now + node.spec.promise
+        make_promise(env, world, case, node.name, due, by, about=node.name)
     while True:
         skipped = False
         for failure in _occurring(world, case, node.before, env.now):
@@ -158,13 +159,13 @@ def attempt(
             case.note(
                 env.now, getattr(node.spec, "team", None), None, "step skipped", step=node.name
             )
-        keep(env, case, promised)
+        keep_about(env, case, node.name)
         return DONE
     missing = [c for c in node.spec.requires if c not in case.conditions]
     outcome = yield from node.process(env, world, case, node)
     if outcome is LEFT:
         return LEFT
-    keep(env, case, promised)
+    keep_about(env, case, node.name)
     if missing:
         case.wasted += 1
         if case.history is not None:
@@ -190,6 +191,8 @@ def run_case(
     """
     if case.parent is None:
         world.open_cases[case.id] = case
+        if case.counted:
+            world.open_counted += 1
     if case.segment.follows_up:
         env.process(customer(env, world, case))
     node: Node | None = start or world.journeys[case.journey].start
@@ -208,7 +211,7 @@ def run_case(
                 break
             case.progress_at = env.now
             if outcome is DONE:
-                node = node.next if node.route is None else node.following()
+                node = node.next if node.route is None else node.following(case)
             else:
                 node = outcome
         else:
@@ -219,9 +222,17 @@ def run_case(
 
 
 def _finished(world: World, root: Case) -> None:
-    """Record a root case once it and all its children are done."""
+    """Record a root case once it and all its children are done.
+
+    After the horizon, the end of the last counted case ends the run (`run_world`).
+    """
     if root.done and world.open_cases.pop(root.id, None) is not None:
         world.recorder.case_closed(root)
+        if root.counted:
+            world.open_counted -= 1
+            drained = world.drained
+            if drained is not None and not world.open_counted and not drained.triggered:
+                drained.succeed()
 
 
 def open_child(
@@ -240,11 +251,15 @@ def open_child(
 def _child(
     env: simpy.Environment, world: World, case: Case, root: Case, start: Node, failure: Drawn
 ) -> Generator[Any, Any, None]:
-    yield env.timeout(failure.delay() if failure.delay is not None else 0.0)
+    yield env.timeout(failure.delay(case) if failure.delay is not None else 0.0)
     root.pending_children -= 1
+    if root.outcome == "gave_up":  # the customer walked away: the damage is never taken up
+        _finished(world, root)
+        return
     journey = next(name for name, j in world.journeys.items() if start in j.nodes.values())
     child = Case(
         world.next_id(),
+        root.key,
         root.segment,
         journey,
         env.now,
@@ -253,13 +268,14 @@ def _child(
         parent=root,
         ownership=root.ownership,
     )
+    child.lane = len(root.children) + 1  # its draws: the same customer, another problem
     child.conditions = set(case.conditions)  # what was done stays done
     child.digital, child.down = root.digital, root.down  # the same customer
     child.process = env.active_process
     if child.ownership.single_owner:
         child.owner = root.owner  # the accountable owner answers for the damage too
     root.children.append(child)
-    reported = failure.report is None or failure.report() < failure.reported
+    reported = failure.report is None or failure.report(case) < failure.reported
     if root.history is not None:
         root.note(
             env.now,

@@ -39,9 +39,13 @@ def make_promise(
     due: float,
     by: str,
     window: float = 0.0,
+    about: str | None = None,
 ) -> Promise:
-    """Promise the customer `kind` by `due`; a watcher breaks it if it is not kept by then."""
-    promise = Promise(kind, env.now, due, by, window=window)
+    """Promise the customer `kind` by `due`; a watcher breaks it if it is not kept by then.
+
+    `about` names the step whose completion keeps it (see `keep_about`).
+    """
+    promise = Promise(kind, env.now, due, by, window=window, about=about)
     case.promises.append(promise)
     case.progress_at = env.now
     if case.history is not None:
@@ -59,6 +63,13 @@ def keep(env: simpy.Environment, case: Case, promise: Promise | None) -> None:
         case.note(
             env.now, promise.by, None, "promise kept", number=case.promises.index(promise) + 1
         )
+
+
+def keep_about(env: simpy.Environment, case: Case, step: str) -> None:
+    """Step `step` is done: every open promise about it is kept (an ETA given for it too)."""
+    for promise in case.promises:
+        if promise.kept is None and promise.about == step:
+            keep(env, case, promise)
 
 
 def keep_open(env: simpy.Environment, case: Case) -> None:
@@ -109,7 +120,7 @@ def notify(env: simpy.Environment, world: World, case: Case, promise: Promise) -
         case.appointment = new
         how = "new window offered"
     else:
-        new = make_promise(env, world, case, "eta", due, promise.by)
+        new = make_promise(env, world, case, "eta", due, promise.by, about=promise.about)
         how = "new time given"
     if case.history is not None:
         case.note(now, promise.by, "sms", "told", message=how, due=new.due)

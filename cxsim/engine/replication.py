@@ -1,4 +1,12 @@
-"""One replication: build the world from a scenario and a seed, run it to the horizon."""
+"""One replication: build the world from a scenario and a seed, run it, measure it.
+
+Customers arrive until the horizon; the cases still open then are followed to their
+end, for at most the scenario's `drain` (default: as long as the horizon), so a case
+that arrives late weighs as much as one that arrived early. What is still open after
+the drain is censored there. With `warmup: auto` the replication is run once to find
+its warm-up in its own output (`cxsim.warmup`), then again from the same seed with that
+warm-up: the same history, counted from the detected time on.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +22,32 @@ from cxsim.engine.world import Team, World, customer_segments
 from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import Scenario
+from cxsim.warmup import suggested_warmup
 
 
-def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool = False) -> World:
-    """The world of one replication, with its processes started but not run."""
+def scenario_warmup(scenario: Scenario) -> float:
+    """The warm-up a scenario states; 0 for `auto` (found after a first run)."""
+    return 0.0 if scenario.warmup == "auto" else scenario.warmup
+
+
+def drain_of(scenario: Scenario) -> float:
+    """How long after the horizon open cases are followed."""
+    return scenario.horizon if scenario.drain is None else scenario.drain
+
+
+def build_world(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    history: bool = False,
+    warmup: float | None = None,
+) -> World:
+    """The world of one replication, with its processes started but not run.
+
+    `warmup` overrides the scenario's (needed for `auto`, which the world cannot know).
+    """
     env = simpy.Environment()
     streams = Streams(seed)
+    start = scenario_warmup(scenario) if warmup is None else warmup
     teams: dict[str, Team] = {}
     channels: dict[str, Team] = {}
     for name, spec in scenario.teams.items():
@@ -32,7 +60,7 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
             list(spec.channels),
             spec.service_level_target,
             spec.org,
-            window=(scenario.warmup, scenario.horizon),
+            window=(start, scenario.horizon),
             closed_minutes=closed_minutes(intervals) if intervals is not None else None,
         )
         teams[name] = team
@@ -51,6 +79,9 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
             env.process(staffing(env, team, intervals))
     segments, cumulative = customer_segments(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
+    world.warmup = start
+    if len(segments) > 1:
+        world.segment_draw = streams.uniform("segments")  # type: ignore[assignment]
     policies = scenario.policies
     world.ownership = Ownership(policies.orphan_after, policies.ownership == "single_owner")
     world.open_child = open_child
@@ -66,17 +97,47 @@ def build_world(scenario: Scenario, seed: np.random.SeedSequence, history: bool 
 
 
 def run_world(world: World) -> None:
-    """Run to the horizon and record the cases still open there."""
-    horizon = world.scenario.horizon
-    world.env.run(until=horizon)
+    """Run to the horizon, follow the counted cases still open, record what is left open."""
+    env = world.env
+    env.run(until=world.horizon)
+    drain = drain_of(world.scenario)
+    if world.open_counted and drain > 0:
+        world.drained = env.event()
+        env.run(until=world.drained | env.timeout(drain))
+    end = env.now
     for team in world.teams.values():
-        team.staff(team.capacity, horizon)  # closes the staffed time integral
+        team.staff(team.capacity, end)  # closes the staffed time integral (at the horizon)
     for case in world.open_cases.values():
-        world.recorder.case_closed(case, until=horizon)
+        world.recorder.case_closed(case, until=end)
+
+
+def _measure(world: World, index: int) -> Replication:
+    cases = world.recorder.arrays()
+    replication = replication_metrics(index, cases, world.teams, world.failure_counts)
+    replication.warmup = world.warmup
+    horizon = world.horizon
+    arrived = cases["created"] < horizon
+    order = np.argsort(cases["created"][arrived], kind="stable")
+    series = [
+        (cases["created"][arrived][order], cases["time_to_resolution"][arrived][order]),
+        *(
+            ([at for at, _ in team.waits], [wait for _, wait in team.waits])
+            for team in world.teams.values()
+        ),
+    ]
+    replication.suggested_warmup = suggested_warmup(series, world.warmup)
+    return replication
 
 
 def simulate(scenario: Scenario, seed: np.random.SeedSequence, index: int = 0) -> Replication:
     """Run replication `index` of `scenario` from `seed` and return what it measured."""
     world = build_world(scenario, seed)
     run_world(world)
-    return replication_metrics(index, world.recorder.arrays(), world.teams, world.failure_counts)
+    replication = _measure(world, index)
+    if scenario.warmup == "auto" and replication.suggested_warmup > world.warmup:
+        detected = replication.suggested_warmup
+        world = build_world(scenario, seed, warmup=detected)
+        run_world(world)
+        replication = _measure(world, index)
+        replication.suggested_warmup = detected
+    return replication

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from cxsim.distributions import Sampler
+from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
-from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, Scenario, Segment
+from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Segment
 from cxsim.scenario.types import DIGITAL_CHANNELS
 
 if TYPE_CHECKING:
@@ -42,10 +42,12 @@ class StaffedResource(simpy.Resource):
 class Team:
     """A pool of people with channels, a calendar, and counters of its contacts.
 
-    Counters count contacts offered inside the measurement window (after the warm-up).
-    Busy time is the part of each piece of work inside the window; staffed time is the
-    time people are on duty by the calendar, plus the overtime of people who finish
-    work after closing. Both are known when the work starts, so no per-event bookkeeping.
+    Counters count contacts offered inside the measurement window [warm-up, horizon),
+    followed to their answer or abandonment even after the horizon. Busy time is the
+    part of each piece of work inside the window; staffed time is the time people are on
+    duty by the calendar, plus the overtime of people who finish work after closing.
+    Both are counted when the work starts, for the planned duration; work cut short (the
+    customer gave up) gives the rest back (`unwork`).
     """
 
     __slots__ = (
@@ -74,6 +76,7 @@ class Team:
         "target",
         "travel",
         "wait_sum",
+        "waits",
         "window_end",
         "window_start",
     )
@@ -103,19 +106,21 @@ class Team:
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
         self.wait_sum = 0.0
+        self.waits: list[tuple[float, float]] = []
+        """(offered at, wait) of each answered contact counted, in the order answered."""
         self.busy_area = 0.0
         self.capacity_area = 0.0
         self.overtime = 0.0
         self._last = 0.0
         self.keeps_context = True
         """False: each contact reaches someone new, who does not know the case."""
-        self.handle_time: Sampler | None = None
+        self.handle_time: Draw | None = None
         """Handling time of follow-up contacts the team answers."""
         self.powers: frozenset[str] | None = frozenset()
         """Steps the team can revive a stalled case at; None: every step."""
         self.revive = 1.0
-        self.revive_draw: Sampler | None = None
-        self.travel: Sampler | None = None
+        self.revive_draw: Draw | None = None
+        self.travel: Draw | None = None
         self.slots: Slots | None = None
         """Appointment slots, for a field team."""
 
@@ -133,6 +138,15 @@ class Team:
             if self.closed_minutes is not None:
                 self.overtime += self.closed_minutes(low, high)
 
+    def unwork(self, at: float, end: float) -> None:
+        """Work planned until `end` stopped at `at` (the customer left): take back the rest."""
+        low = at if at > self.window_start else self.window_start
+        high = end if end < self.window_end else self.window_end
+        if high > low:
+            self.busy_area -= high - low
+            if self.closed_minutes is not None:
+                self.overtime -= self.closed_minutes(low, high)
+
     def staff(self, people: int, now: float) -> None:
         """Put `people` on duty from `now` (0 closes the team)."""
         low = self._last if self._last > self.window_start else self.window_start
@@ -149,8 +163,8 @@ class Team:
         return self.capacity_area + self.overtime
 
     def waiting(self) -> int:
-        """Requests in the team's queue right now."""
-        return len(self.resource.queue)
+        """Contacts offered in the window and still queued: neither answered nor abandoned."""
+        return self.offered - self.answered - self.abandoned
 
 
 @dataclass
@@ -161,7 +175,7 @@ class ChannelDown:
     channel: str
     share: float
     lost: float
-    hits: Sampler
+    hits: Draw
 
 
 @dataclass
@@ -169,18 +183,21 @@ class CustomerSegment:
     """A segment as the engine uses it: its samplers, channel preferences and behaviour."""
 
     name: str
-    patience: Sampler | None
+    patience: Draw | None
     channels: list[str]
     weights: list[float]
-    choose: Sampler | None = None
+    choose: Draw | None = None
     digital_comfort: float = 1.0
-    digital: Sampler | None = None
+    digital: Draw | None = None
     redial: float = 0.0
-    redial_draw: Sampler | None = None
-    redial_after: Sampler | None = None
+    redial_draw: Draw | None = None
+    redial_after: Draw | None = None
     follow_up_after: float | None = None
     escalate_after: int | None = None
     give_up_after: float | None = None
+    give_up_share: float = 1.0
+    """Share of the segment's customers who give up after `give_up_after`."""
+    give_up_draw: Draw | None = None
     down: list[ChannelDown] = field(default_factory=list)
 
     @property
@@ -195,13 +212,22 @@ class CustomerSegment:
 
     def equip(self, case: Case) -> None:
         """Draw what differs between customers of the segment: comfort, failing channels."""
-        if self.digital is not None and self.digital() >= self.digital_comfort:
+        if self.digital is not None and self.digital(case) >= self.digital_comfort:
             case.digital = False
-        down = {d.channel: d.lost for d in self.down if d.hits() < d.share}
+        down = {d.channel: d.lost for d in self.down if d.hits(case) < d.share}
         if down:
             case.down = down
 
-    def pick_channel(self, offered: list[str], case: Case | None = None) -> str:
+    def gives_up_at(self, case: Case) -> float | None:
+        """When the customer of `case` will give up on it; None if they never do."""
+        after = self.give_up_after
+        if after is None:
+            return None
+        if self.give_up_draw is not None and self.give_up_draw(case) >= self.give_up_share:
+            return None
+        return case.created + after
+
+    def pick_channel(self, offered: list[str], case: Case) -> str:
         """The customer's preferred channel among `offered` (drawn by preference weight).
 
         A customer without digital comfort keeps off digital channels; when no preferred
@@ -209,7 +235,7 @@ class CustomerSegment:
         the customer is still tried: they find out when they try it (`contact.reach`).
         """
         usable = offered
-        if case is not None and not case.digital:
+        if not case.digital:
             usable = [c for c in offered if c not in DIGITAL_CHANNELS] or offered
         pairs = [
             (c, w)
@@ -219,7 +245,7 @@ class CustomerSegment:
         if not pairs or self.choose is None:
             return usable[0]
         total = sum(w for _, w in pairs)
-        point = self.choose() * total
+        point = self.choose(case) * total
         for channel, weight in pairs:
             point -= weight
             if point < 0:
@@ -251,22 +277,32 @@ class World:
     """`deny` failures bound to a team: they can refuse a customer's follow-up contact."""
     channel_teams: dict[str, Team] = field(default_factory=dict)
     """For each channel, the team that answers it (the first listed in the scenario)."""
-    warmup: float = field(init=False)
+    segment_draw: CaseSampler | None = None
+    """Draws each customer's segment, keyed by arrival index (None: one segment)."""
+    open_counted: int = 0
+    """Counted root cases open now; the run ends once none is left after the horizon."""
+    drained: Any = None
+    """Event triggered when the last counted case ends after the horizon."""
+    warmup: float = 0.0
+    """Cases and contacts arriving before this are not counted."""
+    horizon: float = field(init=False)
     journey: str = field(init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
-        self.warmup = self.scenario.warmup
+        self.horizon = self.scenario.horizon
         self.journey = self.scenario.customers.journey
 
     def next_id(self) -> int:
         """A new case number, counting from 1."""
         return next(self._ids)
 
-    def pick_segment(self, draw: float) -> CustomerSegment:
-        """The segment a uniform draw in [0, 1) falls into."""
-        index = bisect.bisect_right(self.segment_cumulative, draw)
-        return self.segments[min(index, len(self.segments) - 1)]
+    def segment_of(self, index: int) -> CustomerSegment:
+        """The segment of the customer with arrival index `index`."""
+        if self.segment_draw is None:
+            return self.segments[0]
+        found = bisect.bisect_right(self.segment_cumulative, self.segment_draw.at(index))
+        return self.segments[min(found, len(self.segments) - 1)]
 
 
 def customer_segments(
@@ -312,8 +348,14 @@ def customer_segments(
             else None,
             follow_up_after=said["follow_up_after"],
             escalate_after=said["escalate_after"],
-            give_up_after=said["give_up_after"],
         )
+        give_up = said["give_up_after"]
+        if isinstance(give_up, GiveUp):
+            segment.give_up_after, segment.give_up_share = give_up.after, give_up.probability
+            if give_up.probability < 1:
+                segment.give_up_draw = streams.uniform("behaviour", f"{spec.name}.give_up")
+        else:
+            segment.give_up_after = give_up
         for failure in scenario.failures:
             effect = failure.effect
             if isinstance(effect, ChannelDownEffect) and effect.channel_down.segment in (

@@ -30,7 +30,7 @@ def appointment(
     now = env.now
     case.take(team, now)
     assert team.slots is not None
-    start = team.slots.book(now + node.draw["lead_time"](), spec.window)
+    start = team.slots.book(now + node.draw["lead_time"](case), spec.window)
     case.expected = None
     case.appointment = make_promise(
         env, world, case, "appointment", start + spec.window, team.name, window=spec.window

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from simpy import Interrupt
+
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.scenario.models import ContactStep
 from cxsim.scenario.types import REAL_TIME_CHANNELS
@@ -12,7 +14,7 @@ from cxsim.scenario.types import REAL_TIME_CHANNELS
 if TYPE_CHECKING:
     import simpy
 
-    from cxsim.distributions import Sampler
+    from cxsim.distributions import Draw
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Node
     from cxsim.engine.world import Team, World
@@ -39,7 +41,7 @@ def _persist(
     case: Case,
     team: Team,
     channel: str,
-    handle_time: Sampler,
+    handle_time: Draw,
     fixed: str | None,
 ) -> Generator[Any, Any, str]:
     """A contact by a customer who may find the channel down, or redial after abandoning."""
@@ -50,10 +52,10 @@ def _persist(
         outcome = yield from serve(env, world, case, team, channel, handle_time, "contact")
         if outcome is not LEFT:
             return outcome
-        if segment.redial_draw is None or segment.redial_draw() >= segment.redial:
+        if segment.redial_draw is None or segment.redial_draw(case) >= segment.redial:
             return LEFT
         assert segment.redial_after is not None
-        yield env.timeout(segment.redial_after())
+        yield env.timeout(segment.redial_after(case))
         channel = fixed or segment.pick_channel(team.channels, case)
         if case.history is not None:
             case.note(env.now, team.name, channel, "tries again")
@@ -87,7 +89,7 @@ def serve(
     case: Case,
     team: Team,
     channel: str,
-    handle_time: Sampler,
+    handle_time: Draw,
     what: str,
     take: bool = True,
 ) -> Generator[Any, Any, str]:
@@ -97,7 +99,7 @@ def serve(
     only asks about the case).
     """
     arrived = env.now
-    counted = arrived >= world.warmup
+    counted = world.warmup <= arrived < world.horizon
     history = case.history is not None
     case.channel = channel
     if counted:
@@ -107,28 +109,24 @@ def serve(
         case.note(arrived, team.name, channel, what)
     case.busy = True
     with team.resource.request() as request:
-        if patience is None:
-            yield request
-        else:
-            yield request | env.timeout(patience())
-            if not request.triggered:
-                now = env.now
-                wait = now - arrived
-                case.effort += wait
-                if counted:
-                    team.abandoned += 1
-                    if wait <= team.target:
-                        team.abandoned_within += 1
-                if history:
-                    case.note(now, team.name, channel, "abandoned", waited=wait)
-                case.busy = False
-                return LEFT
+        try:
+            if patience is None:
+                yield request
+            else:
+                yield request | env.timeout(patience(case))
+        except Interrupt:  # the customer gave up on the case while queued: they leave it
+            _abandon(env, case, team, channel, arrived, counted)
+            raise
+        if not request.triggered:
+            _abandon(env, case, team, channel, arrived, counted)
+            return LEFT
         now = env.now
         wait = now - arrived
         case.effort += wait
         if counted:
             team.answered += 1
             team.wait_sum += wait
+            team.waits.append((arrived, wait))
             if wait <= team.target:
                 team.answered_within += 1
         if take and case.owner is not team:
@@ -137,9 +135,31 @@ def serve(
             case.tell(team, now)
         if history:
             case.note(now, team.name, channel, "answered", waited=wait)
-        duration = handle_time()
+        duration = handle_time(case)
         team.work(now, duration)
-        yield env.timeout(duration)
+        try:
+            yield env.timeout(duration)
+        except Interrupt:  # the customer gave up on the case mid-contact
+            team.unwork(env.now, now + duration)
+            case.effort += env.now - now
+            case.busy = False
+            raise
         case.effort += duration
     case.busy = False
     return DONE
+
+
+def _abandon(
+    env: simpy.Environment, case: Case, team: Team, channel: str, arrived: float, counted: bool
+) -> None:
+    """The customer leaves the queue unanswered."""
+    now = env.now
+    wait = now - arrived
+    case.effort += wait
+    case.busy = False
+    if counted:
+        team.abandoned += 1
+        if wait <= team.target:
+            team.abandoned_within += 1
+    if case.history is not None:
+        case.note(now, team.name, channel, "abandoned", waited=wait)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from simpy import Interrupt
+
 from cxsim.engine.promises import keep, keep_open
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import FieldVisitStep
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Node
-    from cxsim.engine.world import World
+    from cxsim.engine.world import Team, World
 
 
 def field_visit(
@@ -30,41 +32,64 @@ def field_visit(
     spec: FieldVisitStep = node.spec  # type: ignore[assignment]
     team = world.teams[spec.team]
     queued = env.now
-    counted = queued >= world.warmup
+    counted = world.warmup <= queued < world.horizon
     case.take(team, queued)
     case.known_by.add(team.name)  # the ticket carries the case record
     case.visits += 1
     if counted:
         team.offered += 1
     with team.resource.request() as request:
-        yield request
+        try:
+            yield request
+        except Interrupt:  # the customer gave up: the visit is called off
+            if counted:
+                team.abandoned += 1
+            raise
         now = env.now
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
-        travel = team.travel() if team.travel is not None else 0.0
-        duration = node.draw["duration"]()
+            team.waits.append((queued, now - queued))
+        travel = team.travel(case) if team.travel is not None else 0.0
+        duration = node.draw["duration"](case)
         team.work(now, travel + duration)
-        case.expected = now + travel
-        if case.history is not None:
-            case.note(now, team.name, "on_site", "dispatched", step=node.name, travel=travel)
-        if travel:
-            yield env.timeout(travel)
-        arrived = env.now
-        booked = case.appointment
-        if booked is not None:
-            case.effort += max(0.0, arrived - (booked.due - booked.window))
-            if arrived <= booked.due:
-                keep(env, case, booked)
-            case.appointment = None
-        keep_open(env, case)
-        case.progress_at = arrived
-        if case.history is not None:
-            case.note(arrived, team.name, "on_site", "arrived", step=node.name)
-        case.expected = arrived + duration
-        yield env.timeout(duration)
-        case.effort += duration
+        try:
+            yield from _visit(env, case, team, node, now, travel, duration)
+        except Interrupt:  # the customer gave up: the technician stops
+            team.unwork(env.now, now + travel + duration)
+            raise
     case.expected = None
     if case.history is not None:
         case.note(env.now, team.name, "on_site", "visit done", step=node.name)
     return DONE
+
+
+def _visit(
+    env: simpy.Environment,
+    case: Case,
+    team: Team,
+    node: Node,
+    now: float,
+    travel: float,
+    duration: float,
+) -> Generator[Any, Any, None]:
+    """Travel to the customer, keep or break the appointment, and work on site."""
+    case.expected = now + travel
+    if case.history is not None:
+        case.note(now, team.name, "on_site", "dispatched", step=node.name, travel=travel)
+    if travel:
+        yield env.timeout(travel)
+    arrived = env.now
+    booked = case.appointment
+    if booked is not None:
+        case.effort += max(0.0, arrived - (booked.due - booked.window))
+        if arrived <= booked.due:
+            keep(env, case, booked)
+        case.appointment = None
+    keep_open(env, case)
+    case.progress_at = arrived
+    if case.history is not None:
+        case.note(arrived, team.name, "on_site", "arrived", step=node.name)
+    case.expected = arrived + duration
+    yield env.timeout(duration)
+    case.effort += duration

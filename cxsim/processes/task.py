@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from simpy import Interrupt
+
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import TaskStep
 
@@ -21,7 +23,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
     spec: TaskStep = node.spec  # type: ignore[assignment]
     team = world.teams[spec.team]
     queued = env.now
-    counted = queued >= world.warmup
+    counted = world.warmup <= queued < world.horizon
     # the team holds the pending action from the moment the work lands in its queue
     case.take(team, queued)
     case.known_by.add(team.name)  # the work is done from the case record
@@ -30,15 +32,25 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
     if counted:
         team.offered += 1
     with team.resource.request() as request:
-        yield request
+        try:
+            yield request
+        except Interrupt:  # the customer gave up: the work is withdrawn from the queue
+            if counted:
+                team.abandoned += 1
+            raise
         now = env.now
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
-        duration = node.draw["duration"]()
+            team.waits.append((queued, now - queued))
+        duration = node.draw["duration"](case)
         team.work(now, duration)
         case.expected = now + duration
-        yield env.timeout(duration)
+        try:
+            yield env.timeout(duration)
+        except Interrupt:  # the customer gave up: the work stops
+            team.unwork(env.now, now + duration)
+            raise
     if case.history is not None:
         case.note(env.now, team.name, None, "task done", step=node.name)
     return DONE

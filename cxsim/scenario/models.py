@@ -71,6 +71,33 @@ Arrivals = Annotated[
 ChannelWeights = dict[Channel, Annotated[float, Field(ge=0)]]
 
 
+class GiveUp(Model):
+    """Only some customers walk away: `{after: 30d, probability: 0.1}`."""
+
+    after: Annotated[Duration, Field(gt=0)] = Field(
+        description="how long after the case opened the customer gives up on it"
+    )
+    probability: Probability = Field(
+        description="share of customers who give up then; the others wait for the fix"
+    )
+
+
+def _give_up_kind(value: Any) -> str | None:
+    if isinstance(value, dict | GiveUp):
+        return "some"
+    return "all"
+
+
+GiveUpAfter = Annotated[
+    Annotated[Annotated[Duration, Field(gt=0)], Tag("all")] | Annotated[GiveUp, Tag("some")],
+    Discriminator(
+        _give_up_kind,
+        custom_error_type="give_up_after",
+        custom_error_message="expected a duration such as 30d or {after: 30d, probability: 0.1}",
+    ),
+]
+
+
 class Behaviour(Model):
     """How customers behave while they wait; a segment's values override the customers' own."""
 
@@ -103,8 +130,10 @@ class Behaviour(Model):
         description="after this many fruitless follow-up contacts, go public: the next ones go "
         "to the social channel",
     )
-    give_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
-        None, description="give up on a case not fixed this long after it opened"
+    give_up_after: GiveUpAfter | None = Field(
+        None,
+        description="give up on a case not fixed this long after it opened (the case ends "
+        "unresolved); {after, probability}: only that share of customers does",
     )
 
 
@@ -460,8 +489,19 @@ class Scenario(Model):
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     description: str = ""
-    horizon: Annotated[Duration, Field(gt=0)] = Field(description="simulated time per replication")
-    warmup: Duration = Field(0.0, description="cases arriving before this are not counted")
+    horizon: Annotated[Duration, Field(gt=0)] = Field(
+        description="simulated time per replication: customers arrive until then"
+    )
+    warmup: Duration | Literal["auto"] = Field(
+        0.0,
+        description="cases arriving before this are not counted; auto: detected in each "
+        "replication from its own waits (MSER-5)",
+    )
+    drain: Annotated[Duration, Field(ge=0)] | None = Field(
+        None,
+        description="how long after the horizon the cases still open are followed to their "
+        "end; cases open after that are censored (default: as long as the horizon)",
+    )
     replications: Annotated[int, Field(ge=1)] = 10
     seed: Annotated[int, Field(ge=0)] = 0
     organizations: dict[str, Organization] = Field(default_factory=dict)

@@ -67,7 +67,7 @@ def format_duration(minutes: float | None) -> str:
     if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
         return "–"
     if math.isinf(minutes):
-        return "beyond horizon"
+        return "beyond reach"
     size = abs(minutes)
     if size < 1:
         return f"{minutes * 60:.0f} s"
