@@ -2,14 +2,15 @@
 
 Each assertion is judged on the 95 % interval of its value (`cxsim.assertions.judge`).
 With a baseline — the `summary.json` of an earlier `cxsim run` — every metric whose
-better direction is known is compared with the baseline's mean. The baseline holds no
-per-replication values, so the new run cannot be paired with it; a metric regressed
-when the new run's whole 95 % interval lies beyond the baseline mean moved by the
-tolerance in the worse direction: above `mean + tolerance·|mean|` where lower is better,
-below `mean − tolerance·|mean|` where higher is better. The tolerance absorbs the
-baseline's own noise and changes too small to matter; a baseline mean of 0 allows no
-worsening at all. Run the check with the baseline's seed and replications to compare
-like with like.
+better direction is known is tested for a worsening beyond the tolerance: one-sided,
+H0 "the new run is worse than the baseline by at most tolerance·|baseline mean|"
+against H1 "worse by more" (`cxsim.significance`). The test is a paired t-test on the
+per-replication differences when both runs have the same seed and share replication
+indexes (common random numbers), Welch's t-test on the two samples otherwise, and a
+one-sample t-test against the baseline mean when the baseline keeps no per-replication
+values (a summary written before they were kept). Holm's procedure at 5 % over all the
+metrics of one check decides which are regressions, so an unchanged process raises a
+false regression in at most about 5 % of checks, however many metrics are compared.
 """
 
 from __future__ import annotations
@@ -23,24 +24,53 @@ from cxsim.assertions import Assertion, Judgement, judge, parse_assertion
 from cxsim.measures import Measurement, MetricRef, measure
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS
 from cxsim.montecarlo import Results
+from cxsim.significance import TEST_NAMES, Test, WorseTest, regressions, worse_test
 from cxsim.table import format_value
 
 DEFAULT_TOLERANCE = 0.05
+ALPHA = 0.05
+"""Family-wise error rate of one check: the chance of any false regression."""
 
 
 class BadBaseline(Exception):
     """A baseline file that is not a summary.json of `cxsim run`."""
 
 
+def format_p(p: float | None) -> str:
+    """A p-value for people."""
+    if p is None:
+        return "–"
+    return "< 0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
+def _is(p: float) -> str:
+    """`= 0.0123` or `< 0.0001`."""
+    text = format_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def percent(share: float) -> str:
+    """A share as `5 %`, `2.5 %`."""
+    return f"{share * 100:g} %"
+
+
 @dataclass(frozen=True)
 class Regression:
-    """One metric compared with the baseline: the limit, the new interval, and the finding."""
+    """One metric tested against the baseline: limit, new interval, test, p-values, finding."""
 
     ref: MetricRef
     baseline: float
     limit: float
+    """The baseline mean moved by the tolerance in the worse direction."""
     measurement: Measurement
+    test: Test
+    p_value: float | None
+    """One-sided p-value of H0 "worse by at most the tolerance"; None when not testable."""
+    samples: int
+    """Pairs (paired test), or replications of the new run that measured it."""
     regressed: bool
+    exact: bool = False
+    """No spread in the values tested: decided without a test, outside Holm's family."""
 
     @property
     def summary(self) -> str:
@@ -59,14 +89,18 @@ class Regression:
     @property
     def reason(self) -> str:
         """Why this metric regressed or not, for people."""
-        metric = self.ref.metric
-        limit = format_value(metric, self.limit)
-        side = "above" if metric.better == "lower" else "below"
-        if self.measurement.low is None or self.measurement.high is None:
-            return "no interval: needs at least two replications that measured it"
+        limit = format_value(self.ref.metric, self.limit)
+        if self.p_value is None:
+            both = " in both runs" if self.test != "one-sample" else ""
+            return f"no test: needs at least two replications that measured it{both}"
+        if self.exact:
+            if self.regressed:
+                return f"worse than the limit {limit}, with no spread at all: no test needed"
+            return f"not worse than the limit {limit}, with no spread at all: no test needed"
+        test = f"{TEST_NAMES[self.test]} p {_is(self.p_value)}"
         if self.regressed:
-            return f"the whole interval is {side} the limit {limit}"
-        return f"the interval is not wholly {side} the limit {limit}"
+            return f"worse than the limit {limit}: {test}, rejected by Holm at {percent(ALPHA)}"
+        return f"not shown worse than the limit {limit}: {test}"
 
 
 @dataclass
@@ -80,6 +114,7 @@ class CheckReport:
     tolerance: float = DEFAULT_TOLERANCE
     baseline: str | None = None
     baseline_scenario: str | None = None
+    baseline_seed: int | None = None
 
     def failed(self, judgement: Judgement) -> bool:
         """Whether a judgement counts as a failure (inconclusive does under --strict)."""
@@ -118,13 +153,21 @@ class CheckReport:
             if self.baseline is None
             else {
                 "file": self.baseline,
+                "seed": self.baseline_seed,
                 "tolerance": self.tolerance,
+                "alpha": ALPHA,
+                "correction": "holm",
+                "family": sum(not r.exact and r.p_value is not None for r in self.regressions),
                 "metrics": {
                     r.ref.key: {
                         "baseline": r.baseline,
                         "limit": r.limit,
                         "value": r.measurement.value,
                         "ci95": [r.measurement.low, r.measurement.high],
+                        "test": r.test,
+                        "samples": r.samples,
+                        "p_value": r.p_value,
+                        "exact": r.exact,
                         "regressed": r.regressed,
                     }
                     for r in self.regressions
@@ -153,29 +196,52 @@ def load_baseline(path: str | Path) -> dict[str, Any]:
         raise BadBaseline(f"{where}: invalid JSON: {error.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
         raise BadBaseline(f"{path}: expected the summary.json of a cxsim run, with 'metrics'")
+    problem = _per_replication_problem(data.get("per_replication"))
+    if problem is not None:
+        raise BadBaseline(f"{path}: per_replication: {problem}")
     return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _per_replication_problem(stored: Any) -> str | None:
+    """What is wrong with a summary's per_replication values, or None (absent is fine)."""
+    if stored is None:
+        return None
+    if not isinstance(stored, dict):
+        return "expected an object with 'index', 'metrics' and 'teams'"
+    index = stored.get("index")
+    if not isinstance(index, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in index
+    ):
+        return "expected 'index', a list of replication numbers"
+    columns = [("metrics", stored.get("metrics"))]
+    teams = stored.get("teams", {})
+    if not isinstance(teams, dict) or not all(isinstance(t, dict) for t in teams.values()):
+        return "expected 'teams', an object of team metrics"
+    columns.extend((f"teams.{team}", values) for team, values in teams.items())
+    for where, values in columns:
+        if not isinstance(values, dict):
+            return f"expected {where!r}, an object of metrics"
+        for name, column in values.items():
+            if not isinstance(column, list) or len(column) != len(index):
+                return f"{where}.{name}: expected a list of {len(index)} values, one per index"
+            if not all(v is None or _is_number(v) for v in column):
+                return f"{where}.{name}: expected numbers or null"
+    return None
 
 
 def _baseline_mean(entry: Any) -> float | None:
     mean = entry.get("mean") if isinstance(entry, dict) else None
-    return float(mean) if isinstance(mean, int | float) and not isinstance(mean, bool) else None
-
-
-def regression(ref: MetricRef, baseline: float, now: Measurement, tolerance: float) -> Regression:
-    """Whether `now` is significantly worse than `baseline` beyond a relative tolerance."""
-    if ref.metric.better == "lower":
-        limit = baseline + tolerance * abs(baseline)
-        worse = now.low is not None and now.low > limit
-    else:
-        limit = baseline - tolerance * abs(baseline)
-        worse = now.high is not None and now.high < limit
-    return Regression(ref, baseline, limit, now, worse)
+    return float(mean) if _is_number(mean) else None
 
 
 def find_regressions(
     results: Results, baseline: dict[str, Any], tolerance: float
 ) -> list[Regression]:
-    """Every metric with a known better direction compared with the baseline's mean."""
+    """Every metric with a known better direction tested against the baseline, with Holm."""
     refs: list[tuple[MetricRef, Any]] = [
         (MetricRef(m), baseline["metrics"].get(m.name)) for m in CASE_METRICS
     ]
@@ -183,13 +249,29 @@ def find_regressions(
     for team in results.scenario.teams:
         stored = teams.get(team) if isinstance(teams.get(team), dict) else {}
         refs.extend((MetricRef(m, team), stored.get(m.name)) for m in TEAM_METRICS)
-    found = []
+    tested: list[tuple[MetricRef, float, float, WorseTest]] = []
     for ref, entry in refs:
         mean = _baseline_mean(entry)
         if ref.metric.better == "neither" or mean is None:
             continue
-        found.append(regression(ref, mean, measure(results.replications, ref), tolerance))
-    return found
+        margin = tolerance * abs(mean)
+        limit = mean - margin if ref.metric.better == "higher" else mean + margin
+        tested.append((ref, mean, limit, worse_test(results, baseline, ref, mean, margin)))
+    decided = regressions([t for *_, t in tested], ALPHA)
+    return [
+        Regression(
+            ref,
+            mean,
+            limit,
+            measure(results.replications, ref),
+            outcome.test,
+            outcome.p_value,
+            outcome.samples,
+            regressed,
+            outcome.exact,
+        )
+        for (ref, mean, limit, outcome), regressed in zip(tested, decided, strict=True)
+    ]
 
 
 def check(
@@ -207,8 +289,11 @@ def check(
     if baseline is not None:
         stored = load_baseline(baseline)
         report.baseline = str(baseline)
-        name = stored.get("scenario")
+        name, seed = stored.get("scenario"), stored.get("seed")
         report.baseline_scenario = name if isinstance(name, str) else None
+        report.baseline_seed = (
+            seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+        )
         report.regressions = find_regressions(results, stored, tolerance)
     return report
 
@@ -216,6 +301,35 @@ def check(
 # --- for people --------------------------------------------------------------------------
 
 _LABELS = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
+
+
+def _how_tested(report: CheckReport) -> str:
+    """Which tests the check used, in one line."""
+    used = {r.test for r in report.regressions}
+    seed = report.results.seed
+    parts = []
+    if "paired" in used:
+        parts.append(f"paired on common random numbers (same seed {seed})")
+    if "welch" in used:
+        parts.append(f"Welch (baseline seed {report.baseline_seed}, this run seed {seed})")
+    if "one-sample" in used:
+        parts.append("one-sample against the baseline mean (no per-replication values kept)")
+    return "one-sided t-tests: " + ("; ".join(parts) or "none")
+
+
+def _baseline_table(report: CheckReport) -> list[str]:
+    width = max([len("metric"), *(len(r.ref.key) for r in report.regressions)])
+    lines = [f"{'metric':<{width}} {'baseline':>12} {'measured':>12} {'limit':>12} {'p':>9}  test"]
+    for r in report.regressions:
+        metric = r.ref.metric
+        lines.append(
+            f"{r.ref.key:<{width}} {format_value(metric, r.baseline):>12}"
+            f" {format_value(metric, r.measurement.value):>12}"
+            f" {format_value(metric, r.limit):>12} {format_p(r.p_value):>9}"
+            f"  {r.test}{' (no spread)' if r.exact else ''}"
+            f"{'  REGRESSION' if r.regressed else ''}"
+        )
+    return lines
 
 
 def format_report(report: CheckReport) -> str:
@@ -235,7 +349,15 @@ def format_report(report: CheckReport) -> str:
     if not report.judgements:
         lines.append("no assertions in the scenario")
     if report.baseline is not None:
-        lines.extend(["", f"baseline {report.baseline} · tolerance {report.tolerance:.0%}"])
+        family = sum(not r.exact and r.p_value is not None for r in report.regressions)
+        lines.extend(
+            [
+                "",
+                f"baseline {report.baseline} · tolerance {percent(report.tolerance)}"
+                f" · Holm at {percent(ALPHA)} over {family} tested metrics",
+                _how_tested(report),
+            ]
+        )
         if report.baseline_scenario not in (None, results.scenario.name):
             lines.append(f"note: the baseline is of scenario {report.baseline_scenario!r}")
         for r in report.regressed:
@@ -243,6 +365,7 @@ def format_report(report: CheckReport) -> str:
             lines.append(f"{'':<14} {r.summary}: {r.reason}")
         unchanged = len(report.regressions) - len(report.regressed)
         lines.append(f"no regression in {unchanged} other metrics")
+        lines.extend(["", *_baseline_table(report)])
     counts = {outcome: sum(j.outcome == outcome for j in report.judgements) for outcome in _LABELS}
     tally = (
         f"{counts['pass']} passed, {counts['fail']} failed, {counts['inconclusive']} inconclusive"

@@ -4,32 +4,125 @@ Both scenarios run with the same seed and the same number of replications, so
 replication i of the variant draws from the same seed as replication i of the base and
 every source keeps its own stream: what differs between the two runs is the change, not
 the luck. Each metric is judged on the paired differences (variant − base, replication
-by replication) with a 95 % Student t interval: an interval wholly on the better side of
-zero is `better`, wholly on the worse side `worse`, and an interval containing zero is
-`no detectable difference`. Metrics where neither direction is better (occupancy,
-counts of contacts handled) get the difference and `no verdict`. Team metrics are
-compared for the teams both scenarios have.
+by replication) with a 95 % Student t interval. Each metric has a smallest difference
+worth reporting m (`default_min_effect`, or `--min-effect`): an interval wholly inside
+[−m, +m] is `negligible`, whatever the metric. Otherwise an interval wholly on the
+better side of zero is `better`, wholly on the worse side `worse`, and an interval
+containing zero is `no detectable difference`. Metrics where neither direction is
+better (occupancy, counts of contacts handled) get the difference and `no verdict`.
+Team metrics are compared for the teams both scenarios have.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cxsim.assertions import parse_assertion
+from cxsim.measures import MEAN, parse_metric
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric, Replication, mean_ci
 from cxsim.montecarlo import Results, run
 from cxsim.scenario.models import Scenario
+from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import format_duration
 from cxsim.table import format_value
 
-Verdict = Literal["better", "worse", "no detectable difference", "no verdict"]
+Verdict = Literal["better", "worse", "negligible", "no detectable difference", "no verdict"]
 
 BETTER: Verdict = "better"
 WORSE: Verdict = "worse"
+NEGLIGIBLE: Verdict = "negligible"
 NO_DIFFERENCE: Verdict = "no detectable difference"
 NO_VERDICT: Verdict = "no verdict"
+
+RELATIVE_MIN_EFFECT = 0.01
+"""Default smallest difference worth reporting of times, numbers and counts: 1 % of the base."""
+MIN_TIME_EFFECT = 1 / 60
+"""…but never less than 1 s for times (in minutes)."""
+RATE_MIN_EFFECT = 0.001
+"""Default smallest difference worth reporting of rates: 0.1 percentage points."""
+
+_CASE = {metric.name: metric for metric in CASE_METRICS}
+_TEAM = {metric.name: metric for metric in TEAM_METRICS}
+
+
+def default_min_effect(metric: Metric, base_mean: float | None) -> float | None:
+    """The smallest difference of `metric` worth reporting, from the base mean.
+
+    Rates: 0.1 percentage points. Times: 1 % of the base mean, at least 1 s. Numbers
+    and counts: 1 % of the base mean. None when a relative one has no base mean.
+    """
+    if metric.kind == "rate":
+        return RATE_MIN_EFFECT
+    if base_mean is None or math.isnan(base_mean):
+        return None
+    relative = RELATIVE_MIN_EFFECT * abs(base_mean)
+    return max(relative, MIN_TIME_EFFECT) if metric.kind == "time" else relative
+
+
+def parse_min_effect(text: str, teams: Iterable[str]) -> tuple[str, float]:
+    """Read `METRIC=VALUE` of `--min-effect`; ValueError says what is wrong.
+
+    METRIC is a case metric, `teams.TEAM.METRIC`, or a team metric alone (for every
+    team: the key is then `teams.*.METRIC`); VALUE reads like an assertion threshold (a
+    duration for times, a number or a percentage for rates, a number otherwise).
+    """
+    name, equals, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not equals or not name or not value:
+        raise ValueError(f"expected METRIC=VALUE (e.g. asa=10s or orphan_rate=0.5%), got {text!r}")
+    team_names = list(teams)
+    if name in _TEAM and name not in _CASE and team_names:
+        key, reference = f"teams.*.{name}", f"teams.{team_names[0]}.{name}"
+    else:
+        try:
+            ref = parse_metric(name, team_names)
+        except ValueError:
+            if "." in name:
+                raise
+            hint = did_you_mean(name, [*_CASE, *_TEAM])
+            raise ValueError(
+                f"unknown metric {name!r}, expected a case metric ({one_of(_CASE)}),"
+                f" a team metric ({one_of(_TEAM)}) or teams.TEAM.METRIC{hint}"
+            ) from None
+        if ref.stat != MEAN:
+            raise ValueError(f"a min effect is for a mean, expected {ref.key!r}, got {name!r}")
+        key, reference = ref.key, ref.key
+    threshold = parse_assertion(f"{reference} >= {value}", team_names).threshold
+    if not threshold >= 0:
+        raise ValueError(f"expected a min effect of 0 or more for {name}, got {value!r}")
+    return key, threshold
+
+
+def parse_min_effects(texts: Iterable[str], teams: Iterable[str]) -> dict[str, float]:
+    """Read every `--min-effect`; ValueError lists each one that does not read, one a line."""
+    team_names = list(teams)
+    found: dict[str, float] = {}
+    problems = []
+    for text in texts:
+        try:
+            key, value = parse_min_effect(text, team_names)
+        except ValueError as error:
+            problems.append(f"--min-effect {text}: {error}")
+        else:
+            found[key] = value
+    if problems:
+        raise ValueError("\n".join(problems))
+    return found
+
+
+def min_effect_of(
+    key: str, metric: Metric, base_mean: float | None, chosen: Mapping[str, float]
+) -> float | None:
+    """The min effect of metric `key`: as chosen (the team's, then every team's), or the default."""
+    if key in chosen:
+        return chosen[key]
+    parts = key.split(".")
+    if parts[0] == "teams" and f"teams.*.{parts[-1]}" in chosen:
+        return chosen[f"teams.*.{parts[-1]}"]
+    return default_min_effect(metric, base_mean)
 
 
 @dataclass(frozen=True)
@@ -47,9 +140,11 @@ class Difference:
     pairs: int
     """Replications where both runs measured the metric."""
     verdict: Verdict
+    min_effect: float | None = None
+    """The smallest difference worth reporting; an interval within ± it is negligible."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: means, difference, interval, verdict."""
+        """The JSON form: means, difference, interval, min effect, verdict."""
         return {
             "base": self.base,
             "variant": self.variant,
@@ -57,6 +152,7 @@ class Difference:
             "ci95": list(self.ci95),
             "pairs": self.pairs,
             "better": self.metric.better,
+            "min_effect": self.min_effect,
             "verdict": self.verdict,
         }
 
@@ -68,6 +164,15 @@ class Comparison:
     base: Results
     variant: Results
     differences: list[Difference]
+    min_effects: dict[str, float] = field(default_factory=dict)
+    """Min effects chosen with --min-effect (`teams.*.asa`: every team's), the rest default."""
+    set_both: list[str] = field(default_factory=list)
+    """Overrides applied to both runs (--set-both); each run's `overrides` include them."""
+
+    @property
+    def variant_only(self) -> list[str]:
+        """The overrides of the variant alone (its --set)."""
+        return self.variant.overrides[len(self.set_both) :]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form `cxsim compare --json` prints."""
@@ -84,6 +189,8 @@ class Comparison:
             "variant": _run_info(self.variant),
             "seed": self.base.seed,
             "replications": self.base.requested,
+            "set_both": self.set_both,
+            "min_effect": self.min_effects,
             "metrics": metrics,
             "teams": teams,
         }
@@ -97,8 +204,19 @@ def _run_info(results: Results) -> dict[str, Any]:
     }
 
 
-def verdict(metric: Metric, low: float | None, high: float | None) -> Verdict:
-    """The verdict on a variant − base interval for a metric with a known better direction."""
+def _within(low: float | None, high: float | None, bound: float | None) -> bool:
+    """Whether the interval [low, high] lies inside [−bound, +bound]."""
+    if low is None or high is None or bound is None:
+        return False
+    return -bound <= low and high <= bound
+
+
+def verdict(
+    metric: Metric, low: float | None, high: float | None, min_effect: float | None = None
+) -> Verdict:
+    """The verdict on a variant − base interval: negligible within ± `min_effect`, else its side."""
+    if _within(low, high, min_effect):
+        return NEGLIGIBLE
     if metric.better == "neither":
         return NO_VERDICT
     if low is None or high is None:
@@ -111,7 +229,11 @@ def verdict(metric: Metric, low: float | None, high: float | None) -> Verdict:
 
 
 def compare_metric(
-    key: str, metric: Metric, base: Sequence[float], variant: Sequence[float]
+    key: str,
+    metric: Metric,
+    base: Sequence[float],
+    variant: Sequence[float],
+    min_effects: Mapping[str, float] | None = None,
 ) -> Difference:
     """Compare one metric on paired per-replication values (NaN where not measured)."""
     pairs = [
@@ -119,17 +241,30 @@ def compare_metric(
     ]
     base_mean = mean_ci(base)["mean"]
     variant_mean = mean_ci(variant)["mean"]
+    smallest = min_effect_of(key, metric, base_mean, min_effects or {})
     if not pairs:
-        return Difference(key, metric, base_mean, variant_mean, None, (None, None), 0, NO_VERDICT)
+        return Difference(
+            key, metric, base_mean, variant_mean, None, (None, None), 0, NO_VERDICT, smallest
+        )
     paired = mean_ci([v - b for b, v in pairs])
     low, high = paired["ci95"]
-    judged = verdict(metric, low, high)
+    judged = verdict(metric, low, high, smallest)
     return Difference(
-        key, metric, base_mean, variant_mean, paired["mean"], (low, high), len(pairs), judged
+        key,
+        metric,
+        base_mean,
+        variant_mean,
+        paired["mean"],
+        (low, high),
+        len(pairs),
+        judged,
+        smallest,
     )
 
 
-def compare_results(base: Results, variant: Results) -> Comparison:
+def compare_results(
+    base: Results, variant: Results, min_effects: Mapping[str, float] | None = None
+) -> Comparison:
     """Compare two finished runs replication by replication (only indexes both finished)."""
     by_index = {r.index: r for r in variant.replications}
     matched: list[tuple[Replication, Replication]] = [
@@ -143,6 +278,7 @@ def compare_results(base: Results, variant: Results) -> Comparison:
             metric,
             [r.metrics[metric.name] for r in firsts],
             [r.metrics[metric.name] for r in seconds],
+            min_effects,
         )
         for metric in CASE_METRICS
     ]
@@ -155,9 +291,10 @@ def compare_results(base: Results, variant: Results) -> Comparison:
                     metric,
                     [r.teams[team][metric.name] for r in firsts],
                     [r.teams[team][metric.name] for r in seconds],
+                    min_effects,
                 )
             )
-    return Comparison(base, variant, differences)
+    return Comparison(base, variant, differences, dict(min_effects or {}))
 
 
 def compare(
@@ -166,11 +303,13 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     jobs: int | None = None,
+    min_effects: Mapping[str, float] | None = None,
 ) -> Comparison:
     """Run `base` and `variant` on common random numbers and compare every metric.
 
     Unset `replications` and `seed` come from the base scenario and are used for both
     runs, whatever the variant's file says: the pairing needs the same seeds.
+    `min_effects` (from `parse_min_effects`) replace the default min effects.
     """
     count = replications if replications is not None else base.replications
     common_seed = seed if seed is not None else base.seed
@@ -179,7 +318,7 @@ def compare(
         second = Results(variant, common_seed, count, [], interrupted=True)
     else:
         second = run(variant, count, common_seed, jobs)
-    return compare_results(first, second)
+    return compare_results(first, second, min_effects)
 
 
 # --- for people --------------------------------------------------------------------------
@@ -200,6 +339,11 @@ def format_difference(metric: Metric, value: float | None) -> str:
     return f"{sign}{size:.2f}"
 
 
+def _metric_of(key: str) -> Metric:
+    parts = key.split(".")
+    return _TEAM[parts[-1]] if parts[0] == "teams" else _CASE[key]
+
+
 def format_comparison(comparison: Comparison) -> str:
     """The comparison as aligned text: one metric a line, with its verdict."""
     base, variant = comparison.base, comparison.variant
@@ -207,8 +351,21 @@ def format_comparison(comparison: Comparison) -> str:
         f"{base.scenario.name} → {variant.scenario.name}"
         f" · {len(base.replications)} replications · seed {base.seed} · common random numbers"
     )
-    if variant.overrides:
-        head += "\nvariant: " + " ".join(f"--set {o}" for o in variant.overrides)
+    if comparison.set_both:
+        head += "\nboth: " + " ".join(f"--set-both {o}" for o in comparison.set_both)
+    if comparison.variant_only:
+        head += "\nvariant: " + " ".join(f"--set {o}" for o in comparison.variant_only)
+    head += (
+        "\nnegligible: the whole 95 % interval of the difference within ± the min effect"
+        " (default: times 1 % of the base mean, at least 1 s; rates 0.1 pp;"
+        " numbers and counts 1 % of the base mean)"
+    )
+    if comparison.min_effects:
+        chosen = [
+            f"{key} ±{format_difference(_metric_of(key), value)[1:]}"
+            for key, value in comparison.min_effects.items()
+        ]
+        head += "\nmin effect: " + ", ".join(chosen)
     columns = (
         f"{'metric':<30} {'base':>12} {'variant':>12} {'difference':>12}"
         f"  {'95 % CI of difference':<27} verdict"

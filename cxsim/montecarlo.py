@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cxsim.engine import simulate
-from cxsim.metrics import Replication, summarize
+from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Replication, summarize
 from cxsim.scenario import Override, Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -45,7 +45,12 @@ class Results:
         return len(self.replications) == self.requested
 
     def summary(self) -> dict[str, Any]:
-        """The summary: means and 95 % intervals over replications, percentiles over cases."""
+        """The summary: means and 95 % intervals over replications, percentiles over cases.
+
+        `per_replication` keeps each replication's value of every case and team metric
+        (in index order, NaN where not measured), so a later `cxsim check --baseline`
+        can compare two samples instead of a sample with a mean.
+        """
         body = summarize(self.replications)
         summary: dict[str, Any] = {
             "scenario": self.scenario.name,
@@ -56,6 +61,16 @@ class Results:
         }
         if body["failures"]:
             summary["failures"] = body["failures"]
+        done = self.replications
+        team_names = list(done[0].teams) if done else []
+        summary["per_replication"] = {
+            "index": [r.index for r in done],
+            "metrics": {m.name: [r.metrics[m.name] for r in done] for m in CASE_METRICS},
+            "teams": {
+                team: {m.name: [r.teams[team][m.name] for r in done] for m in TEAM_METRICS}
+                for team in team_names
+            },
+        }
         if not self.complete:
             summary["requested_replications"] = self.requested
             summary["interrupted"] = self.interrupted

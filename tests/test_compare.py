@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cxsim.cli import main
-from cxsim.compare import compare, verdict
+from cxsim.compare import compare, default_min_effect, parse_min_effect, verdict
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric
 from cxsim.scenario import load_scenario
 
@@ -58,8 +59,7 @@ def test_identical_variant_differs_by_exactly_zero_on_every_metric() -> None:
         assert item.pairs == 3, item.key  # every measured metric, in every replication
         assert item.difference == 0.0, item.key
         assert item.ci95 == (0.0, 0.0), item.key
-        wanted = "no verdict" if item.metric.better == "neither" else "no detectable difference"
-        assert item.verdict == wanted, item.key
+        assert item.verdict == "negligible", item.key  # within any min effect, even 0
     # not a trivial zero: the metrics themselves vary between replications
     asa = [r.teams["agents"]["asa"] for r in comparison.base.replications]
     assert len(set(asa)) == 3
@@ -108,14 +108,19 @@ def test_compare_json_through_the_command_line(short: Path) -> None:
     assert asa["verdict"] == "worse"  # 9 agents instead of 10
     assert asa["difference"] > 0 and asa["ci95"][0] > 0
     verdicts = {v["verdict"] for v in data["metrics"].values()}
-    assert verdicts <= {"better", "worse", "no detectable difference", "no verdict"}
+    assert verdicts <= {"better", "worse", "negligible", "no detectable difference", "no verdict"}
+    assert data["metrics"]["resolved_rate"]["min_effect"] == 0.001
+    assert data["set_both"] == [] and data["min_effect"] == {}
 
 
-def test_compare_without_a_change_prints_no_difference_anywhere(short: Path) -> None:
+def test_compare_without_a_change_prints_negligible_differences(short: Path) -> None:
     result = CliRunner().invoke(main, ["compare", str(short), *QUICK])
     assert result.exit_code == 0, result.output
+    assert "negligible: the whole 95 % interval of the difference within ± the min effect" in (
+        result.stdout
+    )
     rows = [line for line in result.stdout.splitlines() if line.startswith(("time", "  asa"))]
-    assert rows and all(row.endswith("no detectable difference") for row in rows)
+    assert rows and all(row.endswith("negligible") for row in rows)
     assert "better" not in result.stdout and "worse" not in result.stdout
 
 
@@ -137,3 +142,106 @@ def test_compare_bad_input_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("--set teams.agents.size=x: teams.agents.size: expected")
     missing = CliRunner().invoke(main, ["compare", str(MMC), str(tmp_path / "nope.yml")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+TIME = Metric("x", "time", "lower", "")
+NUMBER = Metric("x", "number", "lower", "")
+
+
+def test_a_5_second_change_on_an_hours_long_time_is_negligible() -> None:
+    four_hours = 240.0
+    smallest = default_min_effect(TIME, four_hours)
+    assert smallest == pytest.approx(2.4)  # 1 % of the base mean
+    five_seconds = (4 / 60, 6 / 60)  # a 5 s worsening, known to ±1 s
+    assert verdict(TIME, *five_seconds) == "worse"  # detectable…
+    assert verdict(TIME, *five_seconds, smallest) == "negligible"  # …and not worth reporting
+    assert verdict(TIME, 1.0, 3.0, smallest) == "worse"  # reaches past the min effect
+    assert verdict(TIME, -3.0, 1.0, smallest) == "no detectable difference"
+    assert verdict(NEITHER, -0.0005, 0.0005, 0.001) == "negligible"
+    assert default_min_effect(TIME, 0.5) == pytest.approx(1 / 60)  # at least 1 s
+    assert default_min_effect(HIGHER, 0.9) == 0.001  # rates: 0.1 percentage points
+    assert default_min_effect(NUMBER, -2.0) == pytest.approx(0.02)
+    assert default_min_effect(NUMBER, None) is None
+
+
+def test_min_effect_reads_metric_and_value_like_an_assertion() -> None:
+    teams = ["agents", "back_office"]
+    assert parse_min_effect("asa=10s", teams) == ("teams.*.asa", pytest.approx(10 / 60))
+    assert parse_min_effect("teams.agents.asa = 1min", teams) == ("teams.agents.asa", 1.0)
+    assert parse_min_effect("orphan_rate=0.5%", teams) == ("orphan_rate", 0.005)
+    assert parse_min_effect("resolved_rate=0.002", teams) == ("resolved_rate", 0.002)
+    assert parse_min_effect("handoffs.mean=0.1", teams) == ("handoffs", 0.1)
+    assert parse_min_effect("teams.agents.handled=20", teams) == ("teams.agents.handled", 20.0)
+    bad = {
+        "handoffs": "expected METRIC=VALUE",
+        "orphan_rat=1%": "unknown metric 'orphan_rat'",
+        "asx=1": "(did you mean 'asa'?)",
+        "agents.asa=10s": "(did you mean 'teams.agents.asa'?)",
+        "teams.agent.asa=10s": "unknown team 'agent'",
+        "time_to_resolution.p90=1h": "a min effect is for a mean",
+        "asa=soon": "expected a duration such as 45s",
+        "orphan_rate=lots": "expected a number or a percentage",
+        "handoffs=-1": "expected a min effect of 0 or more",
+    }
+    for text, message in bad.items():
+        with pytest.raises(ValueError, match=re.escape(message)):
+            parse_min_effect(text, teams)
+
+
+def test_min_effect_through_the_command_line(short: Path) -> None:
+    args = ["compare", str(short), *QUICK, "--set", "teams.agents.size=11", "--json"]
+    chosen = ["--min-effect", "asa=10s", "--min-effect", "teams.agents.handled=20"]
+    result = CliRunner().invoke(main, [*args, *chosen, "--min-effect", "orphan_rate=0.5%"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    agents = data["teams"]["agents"]
+    assert agents["asa"]["min_effect"] == pytest.approx(10 / 60)
+    assert agents["handled"]["min_effect"] == 20
+    assert data["metrics"]["orphan_rate"]["min_effect"] == 0.005
+    assert data["metrics"]["resolved_rate"]["min_effect"] == 0.001
+    base_time = data["metrics"]["time_to_resolution"]["base"]
+    assert data["metrics"]["time_to_resolution"]["min_effect"] == pytest.approx(
+        max(0.01 * base_time, 1 / 60)
+    )
+    assert data["min_effect"] == {
+        "teams.*.asa": pytest.approx(10 / 60),
+        "teams.agents.handled": 20,
+        "orphan_rate": 0.005,
+    }
+
+
+def test_bad_min_effects_exit_2_one_line_each() -> None:
+    args = ["compare", str(MMC), "--min-effect", "orphan_rat=1%", "--min-effect", "asa=soon"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.output
+    assert lines[0].startswith("--min-effect orphan_rat=1%: unknown metric 'orphan_rat'")
+    assert lines[0].endswith("(did you mean 'orphan_rate'?)")
+    assert lines[1].startswith("--min-effect asa=soon: expected a duration")
+
+
+def test_set_both_changes_both_runs_and_set_only_the_variant() -> None:
+    both = ["--set-both", "horizon=3h", "--set-both", "warmup=20min"]
+    args = ["compare", str(MMC), *QUICK, *both, "--set", "teams.agents.size=12"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["set_both"] == ["horizon=3h", "warmup=20min"]
+    assert data["base"]["overrides"] == ["horizon=3h", "warmup=20min"]
+    assert data["variant"]["overrides"] == ["horizon=3h", "warmup=20min", "teams.agents.size=12"]
+    # 9 calls a minute for 2 h 40 min in both runs, not the 2 days of the file
+    cases = data["metrics"]["cases"]
+    assert 1000 < cases["base"] < 2000 and cases["variant"] == cases["base"]
+    assert data["teams"]["agents"]["asa"]["difference"] < 0  # only the variant got 2 more agents
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    head = text.stdout.splitlines()
+    assert head[1] == "both: --set-both horizon=3h --set-both warmup=20min"
+    assert head[2] == "variant: --set teams.agents.size=12"
+
+
+def test_a_bad_set_both_value_is_named_as_such() -> None:
+    result = CliRunner().invoke(main, ["compare", str(MMC), "--set-both", "horizon=soon"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("--set-both horizon=soon: horizon: expected a duration")
