@@ -19,7 +19,8 @@ located at its line, with a suggestion when a name is close to a valid one.
 `judge` decides on the 95 % interval of the measured value (see `cxsim.measures`): the
 whole interval on the promised side of VALUE passes, the whole interval on the other
 side fails, and an interval that straddles VALUE is inconclusive — more replications
-may settle it.
+may settle it. With fewer than `MIN_REPLICATIONS` replications the interval itself is too
+shaky to lean on: every assertion is inconclusive.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cxsim.measures import Measurement, MetricRef, format_interval, format_measured, parse_metric
+from cxsim.metrics import MIN_REPLICATIONS
 from cxsim.scenario.units import parse_duration
 
 Op = Literal["<", "<=", ">", ">="]
@@ -144,6 +146,12 @@ def judge(assertion: Assertion, measurement: Measurement) -> Judgement:
         return Judgement(assertion, measurement, "inconclusive", reason)
     if low is None or high is None:
         reason = "no interval: needs at least two replications that measured it"
+        return Judgement(assertion, measurement, "inconclusive", reason)
+    if measurement.replications < MIN_REPLICATIONS:
+        reason = (
+            f"only {measurement.replications} replications measured it: too few to judge "
+            f"(at least {MIN_REPLICATIONS})"
+        )
         return Judgement(assertion, measurement, "inconclusive", reason)
     if assertion.holds(low) and assertion.holds(high):
         return Judgement(

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from cxsim.scenario.units import format_duration
 from cxsim.statistics import cumulative_incidence_quantiles, mean_ci
+from cxsim.warmup import suggested_warmup
 
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
@@ -276,8 +278,8 @@ class Replication:
     """For each rate (`resolved_rate`, `teams.phone.abandonment_rate`): what it is a share of."""
     warmup: float = 0.0
     """The warm-up applied: cases and contacts arriving before it were not counted."""
-    suggested_warmup: float = 0.0
-    """The warm-up the replication's own output suggests (MSER-5; see `cxsim.warmup`)."""
+    wait_profile: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """Waits of the always-open teams by time offered (`cxsim.warmup.wait_profile`)."""
 
 
 def _mean(values: np.ndarray) -> float:
@@ -410,8 +412,11 @@ def _summary(metric: Metric, key: str, replications: Sequence[Replication]) -> d
     return metric_ci(metric, values, pooled_counts(replications, key, values))
 
 
-def summarize(replications: Sequence[Replication]) -> dict[str, Any]:
-    """Across replications: mean and 95 % CI of each KPI; time percentiles over all cases."""
+def summarize(replications: Sequence[Replication], horizon: float | None = None) -> dict[str, Any]:
+    """Across replications: mean and 95 % CI of each KPI; time percentiles over all cases.
+
+    With the `horizon`, also the warm-up the waits suggest, and what makes the run shaky.
+    """
     metrics: dict[str, Any] = {}
     for metric in CASE_METRICS:
         metrics[metric.name] = _summary(metric, metric.name, replications)
@@ -431,4 +436,52 @@ def summarize(replications: Sequence[Replication]) -> dict[str, Any]:
         name: mean_ci([r.failures[name] for r in replications], domain=(0.0, math.inf))
         for name in failure_names
     }
-    return {"metrics": metrics, "teams": teams, "failures": failures}
+    return {
+        "metrics": metrics,
+        "teams": teams,
+        "failures": failures,
+        "warmup": warmup_summary(replications, horizon),
+        "warnings": warnings(replications, horizon),
+    }
+
+
+MIN_REPLICATIONS = 5
+"""Fewer replications than this give intervals too shaky to judge an assertion on."""
+
+
+def warmup_summary(
+    replications: Sequence[Replication], horizon: float | None
+) -> dict[str, float | None]:
+    """The warm-up applied (mean over replications) and the one their waits suggest."""
+    if not replications or horizon is None:
+        return {"applied": None, "suggested": None}
+    profiles = [r.wait_profile for r in replications]
+    return {
+        "applied": float(np.mean([r.warmup for r in replications])),
+        "suggested": suggested_warmup(profiles, horizon),
+    }
+
+
+def warnings(replications: Sequence[Replication], horizon: float | None) -> list[str]:
+    """What makes a run's numbers shaky: too few replications, a warm-up that looks short."""
+    found = []
+    count = len(replications)
+    if 0 < count < MIN_REPLICATIONS:
+        found.append(
+            f"only {count} replication{'s' if count != 1 else ''}: intervals are shaky and "
+            f"assertions inconclusive; run at least {MIN_REPLICATIONS}"
+        )
+    warmup = warmup_summary(replications, horizon)
+    applied, suggested = warmup["applied"], warmup["suggested"]
+    if applied is not None and suggested is not None and suggested > applied + WARMUP_SLACK:
+        found.append(
+            f"the warm-up looks too short: the waits settle after about "
+            f"{format_duration(suggested)} (MSER-5 over the replications), not "
+            f"{format_duration(applied)}; set warmup: {format_duration(suggested).replace(' ', '')}"
+            " or warmup: auto"
+        )
+    return found
+
+
+WARMUP_SLACK = 1.0
+"""Minutes by which the suggested warm-up must exceed the applied one to be worth a warning."""

@@ -50,6 +50,10 @@ def summary_table(summary: dict[str, Any]) -> str:
     if cases is not None:
         head += f" · {cases:,.0f} cases per replication"
     lines = [head, ""]
+    for warning in summary.get("warnings", []):
+        lines.append(f"warning: {warning}")
+    if summary.get("warnings"):
+        lines.append("")
     columns = f"{'metric':<30} {'mean':>12}  {'95 % CI':<27}"
     columns += "".join(f"{'p' + str(p):>15}" for p in PERCENTILES)
     lines.append(columns)

@@ -1,42 +1,57 @@
-"""Warm-up detection: how long a replication's own output takes to settle (MSER-5).
+"""Warm-up detection: how long a run's output takes to settle (MSER-5 on the ensemble).
 
 A run that starts empty (no one queued, every technician free) reads better than the
-process it models until its queues fill. Each replication's output gives the series to
-look at: the waits of each team's answered contacts in the order they were answered,
-and the time to resolution of cases in the order they arrived. MSER-5 (White 1997)
-batches a series in means of 5 and picks the truncation that minimizes the standard
-error of what is left, looking at no more than the first half. The warm-up a
-replication suggests is the latest arrival time among the truncation points of its
-series: everything that arrived before it was still in the transient.
+process it models until its queues fill. Each replication keeps, per team that is always
+open, the waits of its contacts binned by the time they were offered over [0, horizon)
+(`wait_profile`). Averaged over the replications of a run, bin by bin, the noise of one
+replication fades and the transient shows (Welch's ensemble average); MSER-5 (White
+1997) then picks the truncation that minimizes the standard error of what is left,
+looking at no more than the first half. The run's suggested warm-up is the latest of its
+teams' truncation times. A team on a calendar is left out: its waits rise and fall with
+its hours by design, and MSER-5 assumes a series that settles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from cxsim.statistics import mser5_truncation
 
-MIN_SERIES = 100
-"""Observations a series needs before its truncation point means anything."""
+BINS = 500
+"""Bins of the horizon the waits are averaged in."""
+
+MIN_CONTACTS = 100
+"""Contacts a team needs in a run before its truncation point means anything."""
+
+Profile = Mapping[str, np.ndarray]
+"""Per team: an array of shape (2, BINS), the sum of waits and the count of contacts."""
 
 
-def truncation_time(times: Sequence[float], values: Sequence[float]) -> float:
-    """The arrival time at which MSER-5 truncates a series (`times[i]` for `values[i]`)."""
-    if len(values) < MIN_SERIES:
-        return 0.0
-    cut = mser5_truncation(values)
-    if cut <= 0:
-        return 0.0
-    return float(np.max(np.asarray(times[:cut], dtype=float)))
+def wait_profile(waits: Iterable[tuple[float, float]], horizon: float) -> np.ndarray:
+    """Sum and count of waits by bin of the time offered, over [0, horizon)."""
+    data = np.asarray(list(waits), dtype=float).reshape(-1, 2)
+    bins = np.minimum((data[:, 0] / horizon * BINS).astype(int), BINS - 1)
+    sums = np.bincount(bins, weights=data[:, 1], minlength=BINS)
+    counts = np.bincount(bins, minlength=BINS).astype(float)
+    return np.stack([sums, counts])
 
 
-def suggested_warmup(
-    series: Sequence[tuple[Sequence[float], Sequence[float]]], start: float = 0.0
-) -> float:
-    """The warm-up the series suggest: the latest of their truncation times (at least `start`)."""
-    found = start
-    for times, values in series:
-        found = max(found, truncation_time(times, values))
+def suggested_warmup(profiles: Iterable[Profile], horizon: float) -> float:
+    """The warm-up a run's replications suggest together: 0 when their waits settle at once."""
+    totals: dict[str, np.ndarray] = {}
+    for profile in profiles:
+        for team, profile_of_team in profile.items():
+            totals[team] = totals.get(team, 0) + profile_of_team
+    found = 0.0
+    for sums, counts in totals.values():
+        if counts.sum() < MIN_CONTACTS:
+            continue
+        seen = counts > 0
+        means = sums[seen] / counts[seen]
+        cut = mser5_truncation(means)
+        if cut:
+            starts = np.flatnonzero(seen) * horizon / BINS
+            found = max(found, float(starts[cut]))
     return found

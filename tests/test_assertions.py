@@ -17,7 +17,7 @@ from tests.helpers import small_queue
 
 TEAMS = ["phone", "field"]
 
-QUEUE = small_queue(replications=4, seed=3)
+QUEUE = small_queue(replications=5, seed=3)
 
 
 def with_assertions(*lines: str) -> str:
@@ -127,9 +127,9 @@ def test_without_an_interval_nothing_is_decided() -> None:
 
 def test_a_percentile_beyond_the_horizon_fails_an_upper_bound() -> None:
     assertion = parse_assertion("time_to_resolution.p90 < 1d", TEAMS)
-    judged = judge(assertion, Measurement(math.inf, math.inf, math.inf, 3))
+    judged = judge(assertion, Measurement(math.inf, math.inf, math.inf, 5))
     assert judged.outcome == "fail"
-    partly = judge(assertion, Measurement(math.inf, 100.0, math.inf, 3))
+    partly = judge(assertion, Measurement(math.inf, 100.0, math.inf, 5))
     assert partly.outcome == "inconclusive"
 
 

@@ -3,9 +3,10 @@
 Customers arrive until the horizon; the cases still open then are followed to their
 end, for at most the scenario's `drain` (default: as long as the horizon), so a case
 that arrives late weighs as much as one that arrived early. What is still open after
-the drain is censored there. With `warmup: auto` the replication is run once to find
-its warm-up in its own output (`cxsim.warmup`), then again from the same seed with that
-warm-up: the same history, counted from the detected time on.
+the drain is censored there. Each replication also keeps the profile of its teams'
+waits over time, from which a run finds its warm-up (`cxsim.warmup`); with `warmup: auto`
+the run's replications are run again from the same seeds with that warm-up: the same
+histories, counted from the detected time on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from cxsim.engine.world import Team, World, customer_segments
 from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import Scenario
-from cxsim.warmup import suggested_warmup
+from cxsim.warmup import wait_profile
 
 
 def scenario_warmup(scenario: Scenario) -> float:
@@ -111,33 +112,22 @@ def run_world(world: World) -> None:
         world.recorder.case_closed(case, until=end)
 
 
-def _measure(world: World, index: int) -> Replication:
-    cases = world.recorder.arrays()
-    replication = replication_metrics(index, cases, world.teams, world.failure_counts)
-    replication.warmup = world.warmup
-    horizon = world.horizon
-    arrived = cases["created"] < horizon
-    order = np.argsort(cases["created"][arrived], kind="stable")
-    series = [
-        (cases["created"][arrived][order], cases["time_to_resolution"][arrived][order]),
-        *(
-            ([at for at, _ in team.waits], [wait for _, wait in team.waits])
-            for team in world.teams.values()
-        ),
-    ]
-    replication.suggested_warmup = suggested_warmup(series, world.warmup)
-    return replication
+def simulate(
+    scenario: Scenario, seed: np.random.SeedSequence, index: int = 0, warmup: float | None = None
+) -> Replication:
+    """Run replication `index` of `scenario` from `seed` and return what it measured.
 
-
-def simulate(scenario: Scenario, seed: np.random.SeedSequence, index: int = 0) -> Replication:
-    """Run replication `index` of `scenario` from `seed` and return what it measured."""
-    world = build_world(scenario, seed)
+    `warmup` overrides the scenario's (the one a run detected, under `warmup: auto`).
+    """
+    world = build_world(scenario, seed, warmup=warmup)
     run_world(world)
-    replication = _measure(world, index)
-    if scenario.warmup == "auto" and replication.suggested_warmup > world.warmup:
-        detected = replication.suggested_warmup
-        world = build_world(scenario, seed, warmup=detected)
-        run_world(world)
-        replication = _measure(world, index)
-        replication.suggested_warmup = detected
+    replication = replication_metrics(
+        index, world.recorder.arrays(), world.teams, world.failure_counts
+    )
+    replication.warmup = world.warmup
+    replication.wait_profile = {
+        name: wait_profile(team.waits, world.horizon)
+        for name, team in world.teams.items()
+        if team.closed_minutes is None
+    }
     return replication

@@ -107,7 +107,7 @@ class Team:
         self.answered_within = self.abandoned_within = 0
         self.wait_sum = 0.0
         self.waits: list[tuple[float, float]] = []
-        """(offered at, wait) of each answered contact counted, in the order answered."""
+        """(offered at, wait) of each answered contact offered before the horizon."""
         self.busy_area = 0.0
         self.capacity_area = 0.0
         self.overtime = 0.0

@@ -126,9 +126,10 @@ def serve(
         if counted:
             team.answered += 1
             team.wait_sum += wait
-            team.waits.append((arrived, wait))
             if wait <= team.target:
                 team.answered_within += 1
+        if arrived < world.horizon:  # for the warm-up, from time 0
+            team.waits.append((arrived, wait))
         if take and case.owner is not team:
             case.take(team, now)
         if team.name not in case.known_by or not team.keeps_context:

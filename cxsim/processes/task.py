@@ -42,6 +42,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
+        if queued < world.horizon:  # for the warm-up, from time 0
             team.waits.append((queued, now - queued))
         duration = node.draw["duration"](case)
         team.work(now, duration)
