@@ -2,8 +2,10 @@
 
 Replication i draws from `SeedSequence(seed).spawn(n)[i]`; results are put back in
 index order before anything is summed, so the same scenario and seed give identical
-numbers whatever the number of processes. A replication that fails is recorded, not
-fatal; Ctrl-C stops the run and keeps the replications already finished.
+numbers whatever the number of processes. Under `warmup: auto` the replications run
+twice: once to find the warm-up their waits need, then counted from it. A replication
+that fails is recorded, not fatal; Ctrl-C stops the run and keeps the replications
+already finished.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from cxsim.engine import simulate
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Replication, summarize
 from cxsim.scenario import Override, Scenario, load_scenario
+from cxsim.warmup import suggested_warmup
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -51,7 +54,7 @@ class Results:
         (in index order, NaN where not measured), so a later `cxsim check --baseline`
         can compare two samples instead of a sample with a mean.
         """
-        body = summarize(self.replications)
+        body = summarize(self.replications, self.scenario.horizon)
         summary: dict[str, Any] = {
             "scenario": self.scenario.name,
             "seed": self.seed,
@@ -61,6 +64,8 @@ class Results:
         }
         if body["failures"]:
             summary["failures"] = body["failures"]
+        summary["warmup"] = body["warmup"]
+        summary["warnings"] = body["warnings"]
         done = self.replications
         team_names = list(done[0].teams) if done else []
         summary["per_replication"] = {
@@ -91,9 +96,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _replicate(scenario: Scenario, seed: np.random.SeedSequence, index: int) -> Replication | str:
+def _replicate(
+    scenario: Scenario, seed: np.random.SeedSequence, index: int, warmup: float | None
+) -> Replication | str:
     try:
-        return simulate(scenario, seed, index)
+        return simulate(scenario, seed, index, warmup)
     except Exception:  # a failed replication is recorded, not fatal
         import traceback
 
@@ -142,11 +149,17 @@ def run(
             on_replication(outcome)
 
     try:
-        if workers == 1:
-            for index, child in enumerate(seeds):
-                finish(index, _replicate(scenario, child, index))
-        else:
-            _run_pool(scenario, seeds, workers, finish)
+        warmup = None
+        if scenario.warmup == "auto":  # a first pass finds the warm-up the run needs
+            pilot: list[Replication] = []
+
+            def keep(_: int, outcome: Replication | str) -> None:
+                if not isinstance(outcome, str):
+                    pilot.append(outcome)
+
+            _replications(scenario, seeds, workers, None, keep)
+            warmup = suggested_warmup([r.wait_profile for r in pilot], scenario.horizon)
+        _replications(scenario, seeds, workers, warmup, finish)
     except KeyboardInterrupt:
         interrupted = True
     return Results(
@@ -160,10 +173,26 @@ def run(
     )
 
 
+def _replications(
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    workers: int,
+    warmup: float | None,
+    finish: Callable[[int, Replication | str], None],
+) -> None:
+    """Run one replication per seed, here or on a pool, handing each outcome to `finish`."""
+    if workers == 1:
+        for index, child in enumerate(seeds):
+            finish(index, _replicate(scenario, child, index, warmup))
+    else:
+        _run_pool(scenario, seeds, workers, warmup, finish)
+
+
 def _run_pool(
     scenario: Scenario,
     seeds: list[np.random.SeedSequence],
     workers: int,
+    warmup: float | None,
     finish: Callable[[int, Replication | str], None],
 ) -> None:
     # imported here: a one-process run should not pay for multiprocessing's start-up
@@ -173,7 +202,7 @@ def _run_pool(
     pending: dict[Future[Replication | str], int] = {}
     try:
         for index, child in enumerate(seeds):
-            pending[executor.submit(_replicate, scenario, child, index)] = index
+            pending[executor.submit(_replicate, scenario, child, index, warmup)] = index
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
