@@ -28,7 +28,7 @@ from cxsim.significance import (
 )
 from tests.helpers import small_queue
 
-QUEUE = small_queue(replications=4, seed=3)
+QUEUE = small_queue(replications=5, seed=3)
 HOLDS = ["teams.phone.asa < 1h", "handoffs < 1", "time_to_resolution.p90 < 1h"]
 FAILS = "teams.phone.asa > 1h"
 
@@ -49,7 +49,7 @@ def test_all_pass_exits_0_and_says_why(tmp_path: Path) -> None:
     result = check(write(tmp_path, *HOLDS), tmp_path)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "queue · 4 replications · seed 3"
+    assert lines[0] == "queue · 5 replications · seed 3"
     passed = [line for line in lines if line.startswith("PASS")]
     assert [line.split(maxsplit=1)[1] for line in passed] == HOLDS
     assert "measured " in result.stdout and "95 % CI" in result.stdout
@@ -87,14 +87,14 @@ def test_a_threshold_at_the_measured_mean_is_inconclusive_and_strict_fails_it(
 
 def test_junit_file_parses_back_with_one_case_per_assertion(tmp_path: Path) -> None:
     junit = tmp_path / "reports" / "cxsim.xml"
-    result = check(write(tmp_path, *HOLDS, FAILS), tmp_path, "--junit", str(junit), "-r", "3")
+    result = check(write(tmp_path, *HOLDS, FAILS), tmp_path, "--junit", str(junit), "-r", "5")
     assert result.exit_code == 1
     root = ET.parse(junit).getroot()
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("4", "1", "0")
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
-    assert properties["seed"] == "3" and properties["replications"] == "3"
+    assert properties["seed"] == "3" and properties["replications"] == "5"
     assert properties["cxsim_version"]
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [*HOLDS, FAILS]
@@ -225,11 +225,11 @@ def test_run_json_keeps_the_values_of_each_replication(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     kept = summary["per_replication"]
-    assert kept["index"] == [0, 1, 2, 3]
+    assert kept["index"] == [0, 1, 2, 3, 4]
     assert list(kept["metrics"]) == [m.name for m in CASE_METRICS]
     assert list(kept["teams"]) == ["phone"]
     assert list(kept["teams"]["phone"]) == [m.name for m in TEAM_METRICS]
-    assert all(len(values) == 4 for values in kept["metrics"].values())
+    assert all(len(values) == 5 for values in kept["metrics"].values())
     asa = kept["teams"]["phone"]["asa"]
     assert np.mean(asa) == pytest.approx(summary["teams"]["phone"]["asa"]["mean"])
     assert kept["metrics"]["truck_rolls"] == [None] * 4  # not measured: NaN is written null
@@ -295,7 +295,7 @@ def test_check_json_gives_each_metrics_test_and_p_value(tmp_path: Path, baseline
     assert (asa["test"], asa["p_value"], asa["samples"], asa["regressed"]) == (
         "paired",
         1.0,
-        4,
+        5,
         False,
     )
 
@@ -328,5 +328,5 @@ def test_a_baseline_with_broken_per_replication_values_is_bad_input(
     result = check(write(tmp_path, *HOLDS), tmp_path, "--baseline", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"{path}: per_replication: metrics.handoffs: expected a list of 4 values, one per index"
+        f"{path}: per_replication: metrics.handoffs: expected a list of 5 values, one per index"
     )

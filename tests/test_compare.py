@@ -16,7 +16,7 @@ from cxsim.scenario import load_scenario
 
 MMC = Path(__file__).parent.parent / "scenarios" / "mmc_queue.yml"
 SHORT = ("horizon=3h", "warmup=20min")
-QUICK = ["-r", "4", "--jobs", "1"]
+QUICK = ["-r", "8", "--jobs", "1"]
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_identical_variant_differs_by_exactly_zero_on_every_metric() -> None:
 def test_more_agents_on_an_overloaded_queue_is_better_on_asa() -> None:
     base = load_scenario(MMC, (*SHORT, "teams.agents.size=9"))  # 9 erlangs on 9 agents
     variant = load_scenario(MMC, (*SHORT, "teams.agents.size=12"))
-    comparison = compare(base, variant, replications=4, jobs=1)
+    comparison = compare(base, variant, replications=8, jobs=1)
     found = {item.key: item for item in comparison.differences}
     asa = found["teams.agents.asa"]
     assert asa.verdict == "better"
@@ -101,7 +101,7 @@ def test_compare_json_through_the_command_line(short: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["seed"] == 7 and data["replications"] == 4
+    assert data["seed"] == 7 and data["replications"] == 8
     assert data["variant"]["overrides"] == ["teams.agents.size=9"]
     assert data["base"]["overrides"] == []
     asa = data["teams"]["agents"]["asa"]
