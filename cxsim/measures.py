@@ -131,9 +131,7 @@ def format_interval(ref: MetricRef, measurement: Measurement) -> str:
 def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
     if ref.stat != MEAN:
         quantile = int(ref.stat[1:]) / 100
-        return [
-            time_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications
-        ]
+        return [time_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications]
     if ref.team is None:
         return [r.metrics[ref.metric.name] for r in replications]
     return [r.teams[ref.team][ref.metric.name] for r in replications]

@@ -151,9 +151,7 @@ def test_a_percentile_interval_comes_from_per_replication_percentiles() -> None:
     ref = parse_metric("time_to_resolution.p90", ["phone"])
     assert ref == MetricRef(ref.metric, None, "p90")
     measured = measure(results.replications, ref)
-    each = [
-        time_quantiles(*r.times["time_to_resolution"], [0.9])[0] for r in results.replications
-    ]
+    each = [time_quantiles(*r.times["time_to_resolution"], [0.9])[0] for r in results.replications]
     expected = metric_ci(ref.metric, each)
     assert measured.value == expected["mean"]
     assert [measured.low, measured.high] == expected["ci95"]

@@ -232,7 +232,7 @@ def test_run_json_keeps_the_values_of_each_replication(tmp_path: Path) -> None:
     assert all(len(values) == 5 for values in kept["metrics"].values())
     asa = kept["teams"]["phone"]["asa"]
     assert np.mean(asa) == pytest.approx(summary["teams"]["phone"]["asa"]["mean"])
-    assert kept["metrics"]["truck_rolls"] == [None] * 4  # not measured: NaN is written null
+    assert kept["metrics"]["truck_rolls"] == [None] * 5  # not measured: NaN is written null
 
 
 def _summary(model_text: str, seed: int, *overrides: str) -> dict:
