@@ -6,8 +6,10 @@ open, the waits of its contacts binned by the time they were offered over [0, ho
 (`wait_profile`). Averaged over the replications of a run, bin by bin, the noise of one
 replication fades and the transient shows (Welch's ensemble average); MSER-5 (White
 1997) then picks the truncation that minimizes the standard error of what is left,
-looking at no more than the first half. The run's suggested warm-up is the latest of its
-teams' truncation times. A team on a calendar is left out: its waits rise and fall with
+looking at no more than the first half; a cut is kept only when what it deletes differs
+from the rest by more than two standard errors, so a series that settles at once is not
+cut at a chance dip. The run's suggested warm-up is the latest of its teams' truncation
+times. A team on a calendar is left out: its waits rise and fall with
 its hours by design, and MSER-5 assumes a series that settles.
 """
 
@@ -51,7 +53,27 @@ def suggested_warmup(profiles: Iterable[Profile], horizon: float) -> float:
         seen = counts > 0
         means = sums[seen] / counts[seen]
         cut = mser5_truncation(means)
-        if cut:
+        if cut and _departs(means, cut):
             starts = np.flatnonzero(seen) * horizon / BINS
             found = max(found, float(starts[cut]))
     return found
+
+
+def _departs(means: np.ndarray, cut: int) -> bool:
+    """Whether the part MSER-5 cuts off differs from the rest by more than noise.
+
+    On a series that settles at once, the minimum MSER-5 finds is often a chance dip
+    of its noise; a cut is kept only when the mean of what it deletes lies more than
+    two standard errors (of the rest's batch means), and more than a second, from the
+    mean of the rest.
+    """
+    batches = means[: len(means) // 5 * 5].reshape(-1, 5).mean(axis=1)
+    deleted, rest = batches[: cut // 5], batches[cut // 5 :]
+    if len(rest) < 2:
+        return False
+    error = float(rest.std(ddof=1)) / np.sqrt(len(rest))
+    return abs(float(deleted.mean()) - float(rest.mean())) > max(2 * error, NEGLIGIBLE_WAIT)
+
+
+NEGLIGIBLE_WAIT = 1 / 60
+"""A difference of waits below a second is no transient worth cutting off (minutes)."""
