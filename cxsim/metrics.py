@@ -279,7 +279,7 @@ class Replication:
     warmup: float = 0.0
     """The warm-up applied: cases and contacts arriving before it were not counted."""
     wait_profile: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    """Waits of the always-open teams by time offered (`cxsim.warmup.wait_profile`)."""
+    """Waits of the always-open teams by time offered (`Team.waits`), to find the warm-up."""
 
 
 def _mean(values: np.ndarray) -> float:

@@ -3,7 +3,7 @@
 A run that starts empty (no one queued, every technician free) reads better than the
 process it models until its queues fill. Each replication keeps, per team that is always
 open, the waits of its contacts binned by the time they were offered over [0, horizon)
-(`wait_profile`). Averaged over the replications of a run, bin by bin, the noise of one
+(`Team.waits`). Averaged over the replications of a run, bin by bin, the noise of one
 replication fades and the transient shows (Welch's ensemble average); MSER-5 (White
 1997) then picks the truncation that minimizes the standard error of what is left,
 looking at no more than the first half; a cut is kept only when what it deletes differs
@@ -29,15 +29,6 @@ MIN_CONTACTS = 100
 
 Profile = Mapping[str, np.ndarray]
 """Per team: an array of shape (2, BINS), the sum of waits and the count of contacts."""
-
-
-def wait_profile(waits: Iterable[tuple[float, float]], horizon: float) -> np.ndarray:
-    """Sum and count of waits by bin of the time offered, over [0, horizon)."""
-    data = np.asarray(list(waits), dtype=float).reshape(-1, 2)
-    bins = np.minimum((data[:, 0] / horizon * BINS).astype(int), BINS - 1)
-    sums = np.bincount(bins, weights=data[:, 1], minlength=BINS)
-    counts = np.bincount(bins, minlength=BINS).astype(float)
-    return np.stack([sums, counts])
 
 
 def suggested_warmup(profiles: Iterable[Profile], horizon: float) -> float:

@@ -23,7 +23,6 @@ from cxsim.engine.world import Team, World, customer_segments
 from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import Scenario
-from cxsim.warmup import wait_profile
 
 
 def scenario_warmup(scenario: Scenario) -> float:
@@ -126,7 +125,7 @@ def simulate(
     )
     replication.warmup = world.warmup
     replication.wait_profile = {
-        name: wait_profile(team.waits, world.horizon)
+        name: np.array(team.waits, dtype=float)
         for name, team in world.teams.items()
         if team.closed_minutes is None
     }

@@ -21,6 +21,7 @@ from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Segment
 from cxsim.scenario.types import DIGITAL_CHANNELS
+from cxsim.warmup import BINS
 
 if TYPE_CHECKING:
     from cxsim.calendars import Slots
@@ -75,6 +76,7 @@ class Team:
         "slots",
         "target",
         "travel",
+        "wait_bin",
         "wait_sum",
         "waits",
         "window_end",
@@ -106,8 +108,11 @@ class Team:
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
         self.wait_sum = 0.0
-        self.waits: list[tuple[float, float]] = []
-        """(offered at, wait) of each answered contact offered before the horizon."""
+        self.waits = ([0.0] * BINS, [0] * BINS)
+        """Sum and count of the waits of answered contacts, by bin of the time offered
+        over [0, horizon): what the warm-up is found from (`cxsim.warmup`)."""
+        self.wait_bin = BINS / window[1]
+        """Bins per minute of `waits`."""
         self.busy_area = 0.0
         self.capacity_area = 0.0
         self.overtime = 0.0
@@ -137,6 +142,13 @@ class Team:
             self.busy_area += high - low
             if self.closed_minutes is not None:
                 self.overtime += self.closed_minutes(low, high)
+
+    def waited(self, offered: float, wait: float) -> None:
+        """A contact offered at `offered` was answered after `wait` (before the horizon)."""
+        sums, counts = self.waits
+        index = min(int(offered * self.wait_bin), BINS - 1)
+        sums[index] += wait
+        counts[index] += 1
 
     def unwork(self, at: float, end: float) -> None:
         """Work planned until `end` stopped at `at` (the customer left): take back the rest."""

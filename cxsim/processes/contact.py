@@ -129,7 +129,7 @@ def serve(
             if wait <= team.target:
                 team.answered_within += 1
         if arrived < world.horizon:  # for the warm-up, from time 0
-            team.waits.append((arrived, wait))
+            team.waited(arrived, wait)
         if take and case.owner is not team:
             case.take(team, now)
         if team.name not in case.known_by or not team.keeps_context:

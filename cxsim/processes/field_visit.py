@@ -50,7 +50,7 @@ def field_visit(
             team.answered += 1
             team.wait_sum += now - queued
         if queued < world.horizon:  # for the warm-up, from time 0
-            team.waits.append((queued, now - queued))
+            team.waited(queued, now - queued)
         travel = team.travel(case) if team.travel is not None else 0.0
         duration = node.draw["duration"](case)
         team.work(now, travel + duration)

@@ -43,7 +43,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
             team.answered += 1
             team.wait_sum += now - queued
         if queued < world.horizon:  # for the warm-up, from time 0
-            team.waits.append((queued, now - queued))
+            team.waited(queued, now - queued)
         duration = node.draw["duration"](case)
         team.work(now, duration)
         case.expected = now + duration
