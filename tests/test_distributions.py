@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from cxsim.distributions import sampler
+from cxsim.distributions import case_sampler, sampler
 from cxsim.scenario.types import Distribution
 
 SPEC = TypeAdapter(Distribution)
@@ -61,3 +61,37 @@ def test_draws_come_in_the_order_of_the_generator() -> None:
     draw = sampler(spec, np.random.default_rng(9))
     expected = np.random.default_rng(9).exponential(1.0, 1000)
     np.testing.assert_array_equal([draw() for _ in range(1000)], expected)
+
+
+class Customer:
+    """What a per-case draw needs of a case."""
+
+    def __init__(self, key: int, lane: int = 0) -> None:
+        self.key, self.lane = key, lane
+        self.drawn: dict[object, int] = {}
+
+
+def test_a_case_draws_the_same_values_whatever_others_drew_before() -> None:
+    spec = SPEC.validate_python({"exponential": {"mean": 3}})
+    seed = np.random.SeedSequence(11)
+    first, second = case_sampler(spec, seed, (1, 2)), case_sampler(spec, seed, (1, 2))
+    customers = [Customer(key) for key in range(2000)]
+    forward = {c.key: (first(c), first(c)) for c in customers}
+    again = [Customer(key) for key in range(2000)]
+    # the other way round, and after many more blocks than are kept: drawn anew, the same
+    backward = {c.key: (second(c), second(c)) for c in reversed(again)}
+    assert forward == backward
+    assert all(a != b for a, b in forward.values())  # a second value is a new draw
+    child = Customer(5, lane=1)
+    assert case_sampler(spec, seed, (1, 2))(child) != forward[5][0]  # a child has its own
+    other = case_sampler(spec, seed, (1, 3))(Customer(5))
+    assert other != forward[5][0]  # another stream, another value
+
+
+def test_per_case_draws_follow_their_distribution() -> None:
+    spec = SPEC.validate_python({"gamma": {"mean": 4, "sd": 2}})
+    draw = case_sampler(spec, np.random.SeedSequence(3), (0,))
+    values = np.array([draw(Customer(key)) for key in range(40_000)])
+    assert within(values, 4.0)
+    assert values.std() == pytest.approx(2.0, rel=0.05)
+    assert case_sampler(7.5, np.random.SeedSequence(3), (0,))(Customer(1)) == 7.5
