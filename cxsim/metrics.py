@@ -1,11 +1,11 @@
 """From flat records to KPIs: per case, per replication, then across replications.
 
-The engine hands every counted case to a `Recorder` as it ends (or, still open, at the
-horizon); the recorder keeps one flat row per case in columns. `replication_metrics`
-turns the columns and the team counters into one replication's values;
-`summarize` combines replications: mean and 95 % t interval over replications, and
-percentiles of times over all cases by Kaplan–Meier, since unresolved cases are
-censored at the horizon.
+The engine hands every counted case to a `Recorder` as it ends (or, still open, when the
+run ends); the recorder keeps one flat row per case in columns. `replication_metrics`
+turns the columns and the team counters into one replication's values; `summarize`
+combines replications: mean and 95 % interval over replications within each metric's
+domain, and percentiles of times over all cases from the cumulative incidence of
+resolution (giving up competes; cases open when the run ended are censored).
 """
 
 from __future__ import annotations

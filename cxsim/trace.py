@@ -131,7 +131,7 @@ def _what(event: Event) -> str:
         if key in details:
             details[key] = clock(details[key]).replace("  ", " ")
     extra = "  ".join(f"{key}={value}" for key, value in details.items() if value is not None)
-    return f"{event.what}  {extra}".rstrip()
+    return f"{event.what.replace('_', ' ')}  {extra}".rstrip()
 
 
 def format_trace(found: Trace) -> str:
@@ -153,10 +153,16 @@ def format_trace(found: Trace) -> str:
     return "\n".join(lines)
 
 
+def _ending(resolved: float, still_open: float) -> str:
+    if resolved:
+        return "resolved"
+    return "still open" if still_open else "gave up"
+
+
 def _verdict(found: Trace) -> str:
     values: dict[str, Any] = found.values
-    customer = "resolved" if values["resolved"] else "unresolved"
-    process = "resolved" if values["process_resolved"] else "unresolved"
+    customer = _ending(values["resolved"], values["open"])
+    process = _ending(values["process_resolved"], values["process_open"])
     parts = [
         f"customer view: {customer} after {format_duration(values['time_to_resolution'])}",
         f"process view: {process} after {format_duration(values['process_time_to_resolution'])}",

@@ -15,6 +15,7 @@ from cxsim import run
 from cxsim.assertions import judge, parse_assertion
 from cxsim.measures import measure, parse_metric
 from cxsim.metrics import replication_metrics
+from cxsim.trace import format_trace, trace
 from tests.helpers import Run, scenario
 
 SLOW_TECH = """
@@ -314,3 +315,10 @@ def test_auto_warmup_counts_from_the_detected_time_and_says_so() -> None:
     assert not any("warm-up" in w for w in summary["warnings"])
     calm = summary["teams"]["agents"]["asa"]["ci95"][1]
     assert calm < fixed["teams"]["agents"]["asa"]["mean"]  # the rush is no longer counted
+
+
+def test_the_trace_of_a_case_given_up_ends_there() -> None:
+    found = trace(scenario(SLOW_TECH.format(arrivals="1/h")), case_id=2)
+    lines = format_trace(found).splitlines()
+    assert lines[-2].endswith("gave up")  # the last event of the case
+    assert lines[-1].startswith("end: customer view: gave up after 60.0 min")
