@@ -322,3 +322,29 @@ def test_the_trace_of_a_case_given_up_ends_there() -> None:
     lines = format_trace(found).splitlines()
     assert lines[-2].endswith("gave up")  # the last event of the case
     assert lines[-1].startswith("end: customer view: gave up after 60.0 min")
+
+
+def test_customers_arriving_by_rate_meet_their_failing_channels_too() -> None:
+    text = """
+        name: chat-down
+        horizon: 4h
+        drain: 0
+        customers:
+          arrivals: 1/h
+          journey: ask
+          channels: {chat: 1, phone: 1}
+        teams:
+          care: {size: 5, channels: [chat, phone]}
+        journeys:
+          ask:
+            start: talk
+            steps:
+              talk: {type: contact, team: care, channel: chat, handle_time: 5min}
+        failures:
+          - {name: broken_link, probability: 1, effect: {channel_down: {channel: chat, lost: 3min}}}
+    """
+    done = Run(scenario(text))
+    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams).metrics
+    assert values["cases"] >= 1
+    assert values["contacts"] == 2  # the chat that fails, then the phone
+    assert values["customer_effort"] == 3 + 5
