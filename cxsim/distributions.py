@@ -92,7 +92,14 @@ class CaseSampler:
         drawn = case.drawn
         n = drawn.get(self, 0)
         drawn[self] = n + 1
-        return self.at(case.key, case.lane, n)
+        index, lane = case.key, case.lane
+        if n or lane:
+            return self.at(index, lane, n)
+        # the common case, kept lean: a customer's first value, from the main lane
+        values = self._cache.get(index // BLOCK)
+        if values is None:
+            values = self._fill(index // BLOCK, 0, 0, index // BLOCK)
+        return values[index % BLOCK]
 
     def at(self, index: int, lane: int = 0, n: int = 0) -> float:
         """Value `n` of lane `lane` of the customer with arrival index `index`."""

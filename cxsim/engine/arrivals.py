@@ -31,18 +31,19 @@ def _exponential(mean: float) -> Exponential:
 def open_case(env: simpy.Environment, world: World, index: int) -> Case:
     """Open the case of the customer with arrival index `index` and start it on its journey."""
     now = env.now
-    segment = world.segment_of(index)
+    segment = world.segments[0] if world.segment_draw is None else world.segment_of(index)
     case = Case(
-        world.next_id(),
+        next(world.ids),
         index,
         segment,
         world.journey,
         now,
         now >= world.warmup,
         world.history,
-        ownership=world.ownership,
+        None,
+        world.ownership,
     )
-    if segment.equipped:
+    if segment.digital is not None or segment.down:  # the customer's own comfort, channels
         segment.equip(case)
     case.process = env.process(run_case(env, world, case))
     return case

@@ -217,11 +217,6 @@ class CustomerSegment:
         """Whether customers of the segment act while they wait (follow up, give up)."""
         return self.follow_up_after is not None or self.give_up_after is not None
 
-    @property
-    def equipped(self) -> bool:
-        """Whether each customer needs own draws: digital comfort, failing channels."""
-        return self.digital is not None or bool(self.down)
-
     def equip(self, case: Case) -> None:
         """Draw what differs between customers of the segment: comfort, failing channels."""
         if self.digital is not None and self.digital(case) >= self.digital_comfort:
@@ -299,7 +294,8 @@ class World:
     """Cases and contacts arriving before this are not counted."""
     horizon: float = field(init=False)
     journey: str = field(init=False)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    """Case numbers, counting from 1 (`next_id`)."""
 
     def __post_init__(self) -> None:
         self.horizon = self.scenario.horizon
@@ -307,7 +303,7 @@ class World:
 
     def next_id(self) -> int:
         """A new case number, counting from 1."""
-        return next(self._ids)
+        return next(self.ids)
 
     def segment_of(self, index: int) -> CustomerSegment:
         """The segment of the customer with arrival index `index`."""
