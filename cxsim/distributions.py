@@ -4,8 +4,9 @@ Two kinds of sampler share the families' block functions. A `Sampler` is a
 zero-argument callable handing out draws in order (arrival gaps). A `Draw` takes the
 case the value is for: the n-th draw of a case from a stream depends only on the stream,
 the case's arrival index, its lane (0 for the case itself, k for its k-th child case)
-and n — not on what other cases drew before it. Draws come from numpy in blocks (never
-a scipy call per draw). Families are a registry keyed by their YAML name.
+and n — not on what other cases drew before it (`CaseSampler`). Draws come from numpy
+in blocks (never a scipy call per draw). Families are a registry keyed by their YAML
+name.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Keyed(Protocol):
     """0 for the case itself, k for the k-th child case of its root."""
     drawn: dict[Hashable, int]
     """How many values the case took from each stream so far."""
+    own: dict[Hashable, tuple[int, list[float]]]
+    """The block of its own values the case holds for each stream (`CaseSampler`)."""
 
 
 Draw = Callable[[Keyed], float]
@@ -71,55 +74,69 @@ class BlockSampler:
 
 
 class CaseSampler:
-    """Per-case draws: value n of a case is cell `key % BLOCK` of a block seeded by its position.
+    """Per-case draws, independent of the order in which cases ask for them.
 
-    The block holding a value is seeded by (stream, lane, n, key // BLOCK), so it can be
-    drawn again whenever needed: only a few recent blocks are kept.
+    A customer's first value from the stream is cell `key % BLOCK` of a block shared by
+    the customers `key // BLOCK` (seeded by the stream and that block number, so it can
+    be drawn again whenever needed: only a few recent blocks are kept). Its further
+    values, and every value of a child case, come from blocks of `OWN` seeded by the
+    stream, the lane, the customer's arrival index and the block number, kept on the
+    case itself while it lives.
     """
 
     __slots__ = ("_block", "_cache", "_entropy", "_prefix")
 
     KEEP = 16
-    """Blocks kept at a time; an older one is drawn again if a case still needs it."""
+    """Shared blocks kept at a time; an older one is drawn again if a case still needs it."""
+    OWN = 16
+    """Values in a block of one case's own values."""
 
     def __init__(self, block: Block, seed: np.random.SeedSequence, key: tuple[int, ...]) -> None:
         self._block = block
         self._entropy = seed.entropy
         self._prefix = (*seed.spawn_key, *key)
-        self._cache: dict[object, list[float]] = {}
+        self._cache: dict[int, list[float]] = {}
 
     def __call__(self, case: Keyed) -> float:
         drawn = case.drawn
         n = drawn.get(self, 0)
         drawn[self] = n + 1
-        index, lane = case.key, case.lane
-        if n or lane:
-            return self.at(index, lane, n)
-        # the common case, kept lean: a customer's first value, from the main lane
+        if n or case.lane:
+            return self._own(case, n)
+        index = case.key  # the common case, kept lean: a customer's first value
         values = self._cache.get(index // BLOCK)
         if values is None:
-            values = self._fill(index // BLOCK, 0, 0, index // BLOCK)
+            values = self._shared(index // BLOCK)
         return values[index % BLOCK]
 
-    def at(self, index: int, lane: int = 0, n: int = 0) -> float:
-        """Value `n` of lane `lane` of the customer with arrival index `index`."""
-        block_index = index // BLOCK
-        slot: object = block_index if not (lane or n) else (lane, n, block_index)
-        values = self._cache.get(slot)
+    def first(self, index: int) -> float:
+        """The first value of the customer with arrival index `index`."""
+        values = self._cache.get(index // BLOCK)
         if values is None:
-            values = self._fill(slot, lane, n, block_index)
+            values = self._shared(index // BLOCK)
         return values[index % BLOCK]
 
-    def _fill(self, slot: object, lane: int, n: int, block_index: int) -> list[float]:
+    def _shared(self, number: int) -> list[float]:
         cache = self._cache
         if len(cache) >= self.KEEP:
             del cache[next(iter(cache))]  # the oldest block
-        seed = np.random.SeedSequence(
-            self._entropy, spawn_key=(*self._prefix, lane, n, block_index)
-        )
-        values = self._block(np.random.Generator(np.random.PCG64(seed)), BLOCK).tolist()
-        cache[slot] = values
+        values = self._draw(BLOCK, (0, number))
+        cache[number] = values
         return values
+
+    def _own(self, case: Keyed, n: int) -> float:
+        # a root case's values count from 1 here: its first came from the shared block
+        position = n - 1 if not case.lane else n
+        number, cell = divmod(position, self.OWN)
+        held = case.own.get(self)
+        if held is None or held[0] != number:
+            held = (number, self._draw(self.OWN, (1, case.lane, case.key, number)))
+            case.own[self] = held
+        return held[1][cell]
+
+    def _draw(self, size: int, where: tuple[int, ...]) -> list[float]:
+        seed = np.random.SeedSequence(self._entropy, spawn_key=(*self._prefix, *where))
+        return self._block(np.random.Generator(np.random.PCG64(seed)), size).tolist()
 
 
 def _constant(value: float) -> Sampler:

@@ -69,6 +69,7 @@ class Customer:
     def __init__(self, key: int, lane: int = 0) -> None:
         self.key, self.lane = key, lane
         self.drawn: dict[object, int] = {}
+        self.own: dict[object, tuple[int, list[float]]] = {}
 
 
 def test_a_case_draws_the_same_values_whatever_others_drew_before() -> None:

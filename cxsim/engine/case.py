@@ -103,6 +103,7 @@ class Case:
         "orphaned",
         "outbound",
         "outcome",
+        "own",
         "owner",
         "owner_since",
         "ownership",
@@ -139,6 +140,8 @@ class Case:
         """0 for a root case; k for the k-th child case of its root."""
         self.drawn: dict[object, int] = {}
         """Values taken so far from each per-case stream."""
+        self.own: dict[object, tuple[int, list[float]]] = {}
+        """Blocks of the case's own values, by stream (`distributions.CaseSampler`)."""
         self.segment = segment
         self.journey = journey
         self.created = created

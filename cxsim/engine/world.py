@@ -309,7 +309,7 @@ class World:
         """The segment of the customer with arrival index `index`."""
         if self.segment_draw is None:
             return self.segments[0]
-        found = bisect.bisect_right(self.segment_cumulative, self.segment_draw.at(index))
+        found = bisect.bisect_right(self.segment_cumulative, self.segment_draw.first(index))
         return self.segments[min(found, len(self.segments) - 1)]
 
 
