@@ -145,8 +145,8 @@ def baseline(tmp_path: Path) -> Path:
 def test_a_worse_process_than_the_baseline_is_a_regression(tmp_path: Path, baseline: Path) -> None:
     path = write(tmp_path, *HOLDS)
     junit = tmp_path / "cxsim.xml"
-    # 9 agents for 9 erlangs of calls: the queue has no slack and waits pile up
-    worse = ["--set", "teams.phone.size=9"]
+    # 8 agents for 9 erlangs of calls: the queue grows all along and waits pile up
+    worse = ["--set", "teams.phone.size=8"]
     result = check(path, tmp_path, *worse, "--baseline", str(baseline), "--junit", str(junit))
     assert result.exit_code == 1, result.output
     assert "REGRESSION     teams.phone.asa" in result.stdout
