@@ -347,3 +347,24 @@ def test_failures_and_policies_are_checked_like_everything_else() -> None:
         "s.yml:17:53: policies.watchdog.team: expected the name of a team ('agents'), got 'agnts' "
         "(did you mean 'agents'?)",
     ]
+
+
+def test_warmup_auto_drain_and_partial_give_up_read_and_say_what_is_wrong() -> None:
+    good = parse_scenario(
+        GOOD,
+        "s.yml",
+        ["warmup=auto", "drain=0", "customers.give_up_after={after: 2d, probability: 0.1}"],
+    )
+    assert good.warmup == "auto" and good.drain == 0
+    assert good.customers.give_up_after is not None
+    found = problems(
+        GOOD,
+        "warmup=autox",
+        "drain=-1",
+        "customers.give_up_after={after: 2d, probability: 2}",
+    )
+    assert any("warmup: expected 'auto', got 'autox' (did you mean 'auto'?)" in p for p in found)
+    assert any(p.endswith("drain: expected a non-negative finite duration, got -1") for p in found)
+    assert any(
+        "customers.give_up_after.probability: expected a number less than" in p for p in found
+    )

@@ -268,7 +268,18 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
 
 
 _TAGS = frozenset(
-    {*STEP_MODELS, *DISTRIBUTIONS, *EFFECT_NAMES, "bare", "rate", "hourly", "cohort", "drop_after"}
+    {
+        *STEP_MODELS,
+        *DISTRIBUTIONS,
+        *EFFECT_NAMES,
+        "bare",
+        "rate",
+        "hourly",
+        "cohort",
+        "drop_after",
+        "partial",
+        "auto",
+    }
 )
 
 

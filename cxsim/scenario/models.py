@@ -83,13 +83,11 @@ class GiveUp(Model):
 
 
 def _give_up_kind(value: Any) -> str | None:
-    if isinstance(value, dict | GiveUp):
-        return "some"
-    return "all"
+    return "partial" if isinstance(value, dict | GiveUp) else "bare"
 
 
 GiveUpAfter = Annotated[
-    Annotated[Annotated[Duration, Field(gt=0)], Tag("all")] | Annotated[GiveUp, Tag("some")],
+    Annotated[Annotated[Duration, Field(gt=0)], Tag("bare")] | Annotated[GiveUp, Tag("partial")],
     Discriminator(
         _give_up_kind,
         custom_error_type="give_up_after",
@@ -484,6 +482,24 @@ class Policies(Model):
 # --- scenario ----------------------------------------------------------------------------
 
 
+def _warmup_kind(value: Any) -> str:
+    # a word is meant as `auto`; anything with a digit as a duration
+    if isinstance(value, str) and not any(c.isdigit() for c in value):
+        return "auto"
+    return "bare"
+
+
+Warmup = Annotated[
+    Annotated[Duration, Tag("bare")] | Annotated[Literal["auto"], Tag("auto")],
+    Discriminator(
+        _warmup_kind,
+        custom_error_type="warmup",
+        custom_error_message="expected a duration such as 2h, or auto",
+    ),
+]
+"""A warm-up: a duration, or `auto` (detected from the run's own waits)."""
+
+
 class Scenario(Model):
     """One service process to simulate: time, teams, customers and journeys."""
 
@@ -492,7 +508,7 @@ class Scenario(Model):
     horizon: Annotated[Duration, Field(gt=0)] = Field(
         description="simulated time per replication: customers arrive until then"
     )
-    warmup: Duration | Literal["auto"] = Field(
+    warmup: Warmup = Field(
         0.0,
         description="cases arriving before this are not counted; auto: detected in each "
         "replication from its own waits (MSER-5)",
