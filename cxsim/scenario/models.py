@@ -510,8 +510,8 @@ class Scenario(Model):
     )
     warmup: Warmup = Field(
         0.0,
-        description="cases arriving before this are not counted; auto: detected in each "
-        "replication from its own waits (MSER-5)",
+        description="cases arriving before this are not counted; auto: found from the run's "
+        "own waits (MSER-5 over its replications), then counted from there",
     )
     drain: Annotated[Duration, Field(ge=0)] | None = Field(
         None,
