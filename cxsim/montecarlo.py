@@ -151,14 +151,16 @@ def run(
     try:
         warmup = None
         if scenario.warmup == "auto":  # a first pass finds the warm-up the run needs
-            pilot: list[Replication] = []
+            pilot: dict[int, Replication] = {}
 
-            def keep(_: int, outcome: Replication | str) -> None:
+            def keep(index: int, outcome: Replication | str) -> None:
                 if not isinstance(outcome, str):
-                    pilot.append(outcome)
+                    pilot[index] = outcome
 
             _replications(scenario, seeds, workers, None, keep)
-            warmup = suggested_warmup([r.wait_profile for r in pilot], scenario.horizon)
+            # summed in index order, so the detected warm-up does not depend on --jobs
+            profiles = [pilot[i].wait_profile for i in sorted(pilot)]
+            warmup = suggested_warmup(profiles, scenario.horizon)
         _replications(scenario, seeds, workers, warmup, finish)
     except KeyboardInterrupt:
         interrupted = True

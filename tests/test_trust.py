@@ -348,3 +348,10 @@ def test_customers_arriving_by_rate_meet_their_failing_channels_too() -> None:
     assert values["cases"] >= 1
     assert values["contacts"] == 2  # the chat that fails, then the phone
     assert values["customer_effort"] == 3 + 5
+
+
+def test_auto_warmup_is_the_same_whatever_the_number_of_processes() -> None:
+    one = run(scenario(RUSH, "warmup=auto"), replications=4, jobs=1)
+    two = run(scenario(RUSH, "warmup=auto"), replications=4, jobs=2)
+    assert [r.warmup for r in one.replications] == [r.warmup for r in two.replications]
+    assert one.summary()["metrics"] == two.summary()["metrics"]
