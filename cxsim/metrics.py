@@ -81,8 +81,10 @@ CASE_METRICS = (
         "lower",
         "process view: the root case alone (resolved cases)",
     ),
-    Metric("resolved_rate", "rate", "higher", "share of cases resolved by the horizon"),
-    Metric("gave_up_rate", "rate", "lower", "share of cases the customer gave up on"),
+    Metric("resolved_rate", "rate", "higher", "share of cases resolved by the end of the run"),
+    Metric(
+        "gave_up_rate", "rate", "lower", "share of cases the customer gave up on (or on a child)"
+    ),
     Metric("orphan_rate", "rate", "lower", "share of cases orphaned at some point"),
     Metric("orphan_time", "time", "lower", "mean time per case spent orphaned"),
     Metric("handoffs", "number", "lower", "moves of ownership between teams per case"),
@@ -141,7 +143,7 @@ TEAM_METRICS = (
     Metric("handled", "count", "neither", "contacts and tasks taken up by the team"),
     Metric("offered", "count", "neither", "contacts and tasks offered to the team"),
     Metric("abandoned", "count", "lower", "contacts abandoned in the queue"),
-    Metric("waiting", "count", "neither", "contacts still waiting at the horizon"),
+    Metric("waiting", "count", "neither", "contacts still waiting when the run ended"),
 )
 
 CASE_RATES = (
@@ -179,7 +181,7 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
         process_end - root.created,
         root.outcome == "resolved",
         process_open,
-        root.outcome == "gave_up",
+        any(part.outcome == "gave_up" for part in parts),  # on the case or a child of it
         any(orphaned for orphaned, _ in orphans),
         sum(time for _, time in orphans),
         sum(part.handoffs for part in parts),
@@ -477,10 +479,20 @@ def warnings(replications: Sequence[Replication], horizon: float | None) -> list
         found.append(
             f"the warm-up looks too short: the waits settle after about "
             f"{format_duration(suggested)} (MSER-5 over the replications), not "
-            f"{format_duration(applied)}; set warmup: {format_duration(suggested).replace(' ', '')}"
-            " or warmup: auto"
+            f"{format_duration(applied)}; set warmup: {_rounded_up(suggested)} or warmup: auto"
         )
+    if replications and not any(r.metrics["cases"] for r in replications):
+        found.append("no case was counted: every case arrived during the warm-up")
     return found
+
+
+def _rounded_up(minutes: float) -> str:
+    """A duration to write in a scenario, never shorter than `minutes`."""
+    if minutes < 120:
+        return f"{math.ceil(minutes)}min"
+    if minutes < 2880:
+        return f"{math.ceil(minutes / 6) / 10:g}h"
+    return f"{math.ceil(minutes / 144) / 10:g}d"
 
 
 WARMUP_SLACK = 1.0

@@ -3,14 +3,15 @@
 A run that starts empty (no one queued, every technician free) reads better than the
 process it models until its queues fill. Each replication keeps, per team that is always
 open, the waits of its contacts binned by the time they were offered over [0, horizon)
-(`Team.waits`). Averaged over the replications of a run, bin by bin, the noise of one
-replication fades and the transient shows (Welch's ensemble average); MSER-5 (White
-1997) then picks the truncation that minimizes the standard error of what is left,
-looking at no more than the first half; a cut is kept only when what it deletes differs
-from the rest by more than two standard errors, so a series that settles at once is not
-cut at a chance dip. The run's suggested warm-up is the latest of its teams' truncation
-times. A team on a calendar is left out: its waits rise and fall with
-its hours by design, and MSER-5 assumes a series that settles.
+(`Team.waits`). Pooled over the replications of a run, bin by bin (the mean wait of all
+their contacts offered in the bin), the noise of one replication fades and the transient
+shows; MSER-5 (White 1997) then picks the truncation that minimizes the standard error
+of what is left, looking at no more than the first half; a cut is kept only when what it
+deletes differs from the rest by more than two standard errors, so a series that settles
+at once is not cut at a chance dip. The run's suggested warm-up is the latest of its
+teams' truncation times. A team on a calendar is left out: its waits rise and fall with
+its hours by design, and MSER-5 assumes a series that settles. So is a cohort, which
+arrives at once and has no steady stream to settle into.
 """
 
 from __future__ import annotations

@@ -355,3 +355,98 @@ def test_auto_warmup_is_the_same_whatever_the_number_of_processes() -> None:
     two = run(scenario(RUSH, "warmup=auto"), replications=4, jobs=2)
     assert [r.warmup for r in one.replications] == [r.warmup for r in two.replications]
     assert one.summary()["metrics"] == two.summary()["metrics"]
+
+
+def test_a_give_up_on_a_child_case_counts_as_giving_up() -> None:
+    done = Run(scenario(CHILDREN))
+    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams).metrics
+    assert (values["resolved_rate"], values["gave_up_rate"]) == (0.0, 1.0)
+
+
+def test_a_customer_gives_up_even_while_on_a_follow_up_call() -> None:
+    text = """
+        name: long-call
+        horizon: 1d
+        drain: 0
+        customers:
+          arrivals: {cohort: 1}
+          journey: fix
+          channels: {phone: 1}
+          follow_up_after: 10min
+          give_up_after: 1h
+        teams:
+          back: {size: 1}
+          desk: {size: 1, channels: [phone], handle_time: 2h}
+        journeys:
+          fix:
+            start: work
+            steps:
+              work: {type: task, team: back, duration: 10h}
+    """
+    done = Run(scenario(text))
+    case = done.cases[1]
+    assert case.outcome == "gave_up" and case.ended_at == 60  # not when the call ends
+    desk = done.world.teams["desk"]
+    assert desk.busy_area == pytest.approx(50.0)  # the call from 10 min to 60 min
+
+
+def test_leaving_a_queue_for_good_ends_the_child_cases_too() -> None:
+    text = """
+        name: hang-up
+        horizon: 1d
+        drain: 0
+        customers:
+          arrivals: {cohort: 1}
+          journey: install
+          patience: 1min
+        teams:
+          fitters: {size: 1}
+          plumbers: {size: 1}
+          desk: {size: 0, channels: [phone]}
+        journeys:
+          install:
+            start: fit
+            steps:
+              fit: {type: task, team: fitters, duration: 30min, next: call}
+              call: {type: contact, team: desk, channel: phone, handle_time: 5min}
+          repair:
+            start: mend
+            steps:
+              mend: {type: task, team: plumbers, duration: 10h}
+        failures:
+          - {name: drilled, at: fit, probability: 1, effect: {spawn: {journey: repair}}}
+    """
+    done = Run(scenario(text))
+    root = done.cases[1]
+    assert root.outcome == "gave_up" and root.ended_at == 31  # nobody answers the call
+    assert [(child.outcome, child.ended_at) for child in root.children] == [("gave_up", 31)]
+    assert done.world.teams["plumbers"].busy_area == pytest.approx(1.0)
+
+
+def test_auto_warmup_leaves_a_cohort_whole() -> None:
+    text = """
+        name: cohort
+        horizon: 2d
+        warmup: auto
+        customers: {arrivals: {cohort: 300}, journey: fix}
+        teams:
+          a: {size: 20}
+          b: {size: 3}
+        journeys:
+          fix:
+            start: one
+            steps:
+              one: {type: task, team: a, duration: {exponential: {mean: 30min}}, next: two}
+              two: {type: task, team: b, duration: {exponential: {mean: 5min}}}
+    """
+    results = run(scenario(text), replications=5, jobs=1)
+    assert all(r.warmup == 0 and r.metrics["cases"] == 300 for r in results.replications)
+    assert results.summary()["warnings"] == []
+
+
+def test_the_suggested_warmup_is_never_shorter_than_the_one_detected() -> None:
+    fixed = run(scenario(RUSH), replications=5, jobs=1).summary()
+    (warning,) = [w for w in fixed["warnings"] if "warm-up looks too short" in w]
+    advice = warning.split("set warmup: ")[1].split(" ")[0]
+    again = run(scenario(RUSH, f"warmup={advice}"), replications=5, jobs=1).summary()
+    assert not any("warm-up" in w for w in again["warnings"])

@@ -31,9 +31,9 @@ def _exponential(mean: float) -> Exponential:
 def open_case(env: simpy.Environment, world: World, index: int) -> Case:
     """Open the case of the customer with arrival index `index` and start it on its journey."""
     now = env.now
-    segment = world.segments[0] if world.segment_draw is None else world.segment_of(index)
+    segment = world.segment_of(index)
     case = Case(
-        next(world.ids),
+        world.next_id(),
         index,
         segment,
         world.journey,

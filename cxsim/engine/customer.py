@@ -58,7 +58,24 @@ def customer(env: simpy.Environment, world: World, case: Case) -> Generator[Any,
         if now >= give_up_at:
             give_up(case)
             return
-        yield from follow_up(env, world, case)
+        if give_up_at == math.inf:
+            yield from follow_up(env, world, case)
+            continue
+        # the customer may give up while on a follow-up contact: hang up, and walk away
+        contact = env.process(_hangs_up(follow_up(env, world, case)))
+        yield contact | env.timeout(give_up_at - now)
+        if not contact.triggered:
+            contact.interrupt("gave up")
+            give_up(case)
+            return
+
+
+def _hangs_up(contact: Generator[Any, Any, None]) -> Generator[Any, Any, None]:
+    """A follow-up contact the customer may cut short by giving up."""
+    try:
+        yield from contact
+    except simpy.Interrupt:
+        return
 
 
 def give_up(case: Case) -> None:

@@ -16,7 +16,7 @@ import simpy
 
 from cxsim.distributions import Draw
 from cxsim.engine.case import Case
-from cxsim.engine.customer import customer
+from cxsim.engine.customer import customer, give_up
 from cxsim.engine.ownership import stall
 from cxsim.engine.promises import keep_about, make_promise
 from cxsim.engine.streams import Streams
@@ -206,8 +206,9 @@ def run_case(
                 outcome = yield from attempt(env, world, case, node)
             else:  # the common case, kept lean: no failure and no condition to check
                 outcome = yield from node.process(env, world, case, node)
-            if outcome is LEFT:
+            if outcome is LEFT:  # the customer left the queue for good: the case ends
                 case.end(env.now, "gave_up")
+                give_up(case)  # and with it the child cases it opened
                 break
             case.progress_at = env.now
             if outcome is DONE:

@@ -22,7 +22,7 @@ from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_segments
 from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
-from cxsim.scenario.models import Scenario
+from cxsim.scenario.models import CohortArrivals, Scenario
 
 
 def scenario_warmup(scenario: Scenario) -> float:
@@ -81,7 +81,7 @@ def build_world(
     world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
     world.warmup = start
     if len(segments) > 1:
-        world.segment_draw = streams.uniform("segments")  # type: ignore[assignment]
+        world.segment_draw = streams.uniform("segments")
     policies = scenario.policies
     world.ownership = Ownership(policies.orphan_after, policies.ownership == "single_owner")
     world.open_child = open_child
@@ -124,9 +124,11 @@ def simulate(
         index, world.recorder.arrays(), world.teams, world.failure_counts
     )
     replication.warmup = world.warmup
-    replication.wait_profile = {
-        name: np.array(team.waits, dtype=float)
-        for name, team in world.teams.items()
-        if team.closed_minutes is None
-    }
+    if not isinstance(scenario.customers.arrivals, CohortArrivals):
+        # a cohort arrives at once: there is no steady stream to wait for, nothing to cut
+        replication.wait_profile = {
+            name: np.array(team.waits, dtype=float)
+            for name, team in world.teams.items()
+            if team.closed_minutes is None
+        }
     return replication

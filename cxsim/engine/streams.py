@@ -58,6 +58,6 @@ class Streams:
         """Per-case draws of `spec` from their own stream of `source`."""
         return case_sampler(spec, self.seed, self._key(source, key))
 
-    def uniform(self, source: str, key: str = "") -> Draw:
+    def uniform(self, source: str, key: str = "") -> CaseSampler:
         """Per-case uniform numbers in [0, 1) from their own stream."""
         return CaseSampler(uniform_block, self.seed, self._key(source, key))

@@ -209,7 +209,7 @@ class CustomerSegment:
     give_up_after: float | None = None
     give_up_share: float = 1.0
     """Share of the segment's customers who give up after `give_up_after`."""
-    give_up_draw: Draw | None = None
+    give_up_draw: CaseSampler | None = None
     down: list[ChannelDown] = field(default_factory=list)
 
     @property
@@ -230,7 +230,8 @@ class CustomerSegment:
         after = self.give_up_after
         if after is None:
             return None
-        if self.give_up_draw is not None and self.give_up_draw(case) >= self.give_up_share:
+        draw = self.give_up_draw  # one draw per customer: their child cases share it
+        if draw is not None and draw.first(case.key) >= self.give_up_share:
             return None
         return case.created + after
 
