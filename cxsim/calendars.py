@@ -107,3 +107,10 @@ class Slots:
                     return start
                 start += window
         raise AssertionError("unreachable: spans never end")  # pragma: no cover
+
+    def release(self, start: float) -> None:
+        """A booking of the window starting at `start` is called off: its slot is free again."""
+        day = int(start // MINUTES_PER_DAY)
+        if self.windows.get(start, 0) > 0:
+            self.windows[start] -= 1
+            self.booked[day] -= 1

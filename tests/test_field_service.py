@@ -7,6 +7,7 @@ window is Tuesday 08:00–12:00 (minutes 1920–2160). Every history below is ex
 
 from __future__ import annotations
 
+from cxsim.calendars import Slots
 from tests.helpers import Run, scenario
 
 FIELD = """
@@ -166,3 +167,32 @@ def test_a_step_promise_is_kept_when_the_step_ends_in_time_and_broken_otherwise(
     assert (120, "office", "promise broken") in what(broken)
     assert row(broken)["broken_promises"] == 1
     assert row(broken)["missed_appointments"] == 0  # not an appointment
+
+
+def test_a_customer_who_gives_up_before_the_window_frees_its_slot() -> None:
+    slots = Slots(1, 1, None)
+    first = slots.book(0.0, 240.0)
+    assert slots.book(0.0, 240.0) == 1440.0  # one visit a day: the next is tomorrow
+    slots.release(first)
+    assert slots.book(0.0, 240.0) == first  # called off: the slot is free again
+
+
+def test_giving_up_before_the_window_calls_the_booking_off() -> None:
+    text = """
+        name: call-off
+        horizon: 5d
+        drain: 0
+        customers: {arrivals: {cohort: 1}, journey: fix, give_up_after: 1d}
+        teams:
+          techs: {size: 1}
+        journeys:
+          fix:
+            start: book
+            steps:
+              book: {type: appointment, team: techs, lead_time: 2d, next: visit}
+              visit: {type: field_visit, team: techs, duration: 1h}
+    """
+    done = Run(scenario(text))
+    assert done.cases[1].outcome == "gave_up"
+    slots = done.world.teams["techs"].slots
+    assert slots is not None and not any(slots.windows.values())

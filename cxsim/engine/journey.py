@@ -218,8 +218,20 @@ def run_case(
         else:
             case.end(env.now, "resolved")
     except simpy.Interrupt:  # the customer gave up waiting
+        _call_off(world, case, env.now)
         case.end(env.now, "gave_up")
     _finished(world, case.parent or case)
+
+
+def _call_off(world: World, case: Case, now: float) -> None:
+    """A customer who gives up before their window frees the technician's slot."""
+    booked = case.appointment
+    if booked is None or booked.kept is not None:
+        return
+    start = booked.due - booked.window
+    slots = world.teams[booked.by].slots if booked.by in world.teams else None
+    if now < start and slots is not None:
+        slots.release(start)
 
 
 def _finished(world: World, root: Case) -> None:
