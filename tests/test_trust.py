@@ -15,6 +15,7 @@ from cxsim import run
 from cxsim.assertions import judge, parse_assertion
 from cxsim.measures import measure, parse_metric
 from cxsim.metrics import replication_metrics
+from cxsim.table import summary_table
 from cxsim.trace import format_trace, trace
 from tests.helpers import Run, scenario
 
@@ -450,3 +451,9 @@ def test_the_suggested_warmup_is_never_shorter_than_the_one_detected() -> None:
     advice = warning.split("set warmup: ")[1].split(" ")[0]
     again = run(scenario(RUSH, f"warmup={advice}"), replications=5, jobs=1).summary()
     assert not any("warm-up" in w for w in again["warnings"])
+
+
+def test_the_table_heads_with_what_makes_the_numbers_shaky() -> None:
+    summary = run(scenario(QUEUE), replications=2, jobs=1).summary()
+    lines = summary_table(summary).splitlines()
+    assert lines[2].startswith("warning: only 2 replications")
