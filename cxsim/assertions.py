@@ -74,15 +74,17 @@ class Assertion:
         return format_measured(self.ref, value)
 
 
-def parse_assertion(text: str, teams: Iterable[str]) -> Assertion:
-    """Read one assertion; ValueError says what is wrong, with a suggestion for names."""
+def parse_assertion(text: str, teams: Iterable[str], streams: Iterable[str] = ()) -> Assertion:
+    """Read one assertion; ValueError says what is wrong, with a suggestion for names.
+
+    `streams` names the scenario's several streams of work (none for one stream)."""
     match = _ASSERTION.match(text)
     if match is None:
         raise ValueError(
             f"expected METRIC[.STAT] OP VALUE with OP one of <, <=, >, >= "
             f"(e.g. 'orphan_rate <= 0.01'), got {text!r}"
         )
-    ref = parse_metric(match["ref"], teams)
+    ref = parse_metric(match["ref"], teams, streams)
     op: Op = match["op"]  # type: ignore[assignment]
     return Assertion(text.strip(), ref, op, _threshold(match["value"], ref))
 
@@ -110,12 +112,15 @@ def check_assertions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], 
     assertions = data.get("assertions")
     teams = data.get("teams")
     team_names = list(teams) if isinstance(teams, dict) else []
+    customers = data.get("customers")
+    streams = customers.get("streams") if isinstance(customers, dict) else None
+    stream_names = list(streams) if isinstance(streams, dict) else []
     found: list[tuple[tuple[str | int, ...], str]] = []
     for index, text in enumerate(assertions if isinstance(assertions, list) else []):
         if not isinstance(text, str):
             continue  # the schema reports it
         try:
-            parse_assertion(text, team_names)
+            parse_assertion(text, team_names, stream_names)
         except ValueError as error:
             found.append((("assertions", index), str(error)))
     return found

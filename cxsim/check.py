@@ -179,7 +179,8 @@ class CheckReport:
 def scenario_assertions(results: Results) -> list[Assertion]:
     """The assertions of the scenario that was run (checked by the loader already)."""
     teams = list(results.scenario.teams)
-    return [parse_assertion(text, teams) for text in results.scenario.assertions]
+    streams = results.scenario.customers.stream_names()
+    return [parse_assertion(text, teams, streams) for text in results.scenario.assertions]
 
 
 def load_baseline(path: str | Path) -> dict[str, Any]:

@@ -130,7 +130,7 @@ class Difference:
     """One metric compared: both means, the paired difference and its interval, a verdict."""
 
     key: str
-    """`time_to_resolution` or `teams.<team>.<metric>`."""
+    """`time_to_resolution`, `streams.<stream>.<metric>` or `teams.<team>.<metric>`."""
     metric: Metric
     base: float | None
     variant: float | None
@@ -178,10 +178,13 @@ class Comparison:
         """The JSON form `cxsim compare --json` prints."""
         metrics: dict[str, Any] = {}
         teams: dict[str, dict[str, Any]] = {}
+        streams: dict[str, dict[str, Any]] = {}
         for item in self.differences:
             parts = item.key.split(".")
             if parts[0] == "teams":
                 teams.setdefault(parts[1], {})[parts[2]] = item.to_dict()
+            elif parts[0] == "streams":
+                streams.setdefault(parts[1], {})[parts[2]] = item.to_dict()
             else:
                 metrics[item.key] = item.to_dict()
         return {
@@ -192,6 +195,7 @@ class Comparison:
             "set_both": self.set_both,
             "min_effect": self.min_effects,
             "metrics": metrics,
+            "streams": streams,
             "teams": teams,
         }
 
@@ -282,6 +286,18 @@ def compare_results(
         )
         for metric in CASE_METRICS
     ]
+    streams = base.scenario.customers.stream_names()
+    for stream in [s for s in streams if s in variant.scenario.customers.stream_names()]:
+        differences.extend(
+            compare_metric(
+                f"streams.{stream}.{metric.name}",
+                metric,
+                [r.streams[stream][metric.name] for r in firsts],
+                [r.streams[stream][metric.name] for r in seconds],
+                min_effects,
+            )
+            for metric in CASE_METRICS
+        )
     teams = [name for name in base.scenario.teams if name in variant.scenario.teams]
     for team in teams:
         for metric in TEAM_METRICS:
@@ -341,7 +357,7 @@ def format_difference(metric: Metric, value: float | None) -> str:
 
 def _metric_of(key: str) -> Metric:
     parts = key.split(".")
-    return _TEAM[parts[-1]] if parts[0] == "teams" else _CASE[key]
+    return _TEAM[parts[-1]] if parts[0] == "teams" else _CASE[parts[-1]]
 
 
 def format_comparison(comparison: Comparison) -> str:
@@ -371,15 +387,17 @@ def format_comparison(comparison: Comparison) -> str:
         f"  {'95 % CI of difference':<27} verdict"
     )
     lines = [head, "", columns]
-    team = None
+    group = None
     for item in comparison.differences:
         label = item.key.replace("_", " ")
-        if item.key.startswith("teams."):
-            _, name, metric_name = item.key.split(".", 2)
-            if name != team:
-                team = name
-                lines.extend(["", f"team {name}"])
+        if item.key.startswith(("teams.", "streams.")):
+            kind, name, metric_name = item.key.split(".", 2)
+            if (kind, name) != group:
+                group = (kind, name)
+                lines.extend(["", f"{'team' if kind == 'teams' else 'stream'} {name}"])
             label = "  " + metric_name.replace("_", " ")
+            if metric_name == "cases":
+                continue
         elif item.metric.name == "cases":
             continue
         low, high = item.ci95

@@ -1,8 +1,9 @@
 """Names of measured values and how each is measured over replications, with its interval.
 
-A metric reference is written `METRIC[.STAT]` for a case metric or
-`teams.TEAM.METRIC[.STAT]` for a team metric; STAT is `mean` (the default) or, for the
-case times that have a distribution over cases (`time_to_resolution`,
+A metric reference is written `METRIC[.STAT]` for a case metric,
+`streams.STREAM.METRIC[.STAT]` for a case metric of one stream of work (in a scenario
+with several), or `teams.TEAM.METRIC[.STAT]` for a team metric; STAT is `mean` (the
+default) or, for the case times that have a distribution over cases (`time_to_resolution`,
 `process_time_to_resolution`), a percentile `p50`, `p90` or `p99`. Assertions and
 `cxsim sweep --metric` use the same references.
 
@@ -47,25 +48,36 @@ _TEAM = {metric.name: metric for metric in TEAM_METRICS}
 
 @dataclass(frozen=True)
 class MetricRef:
-    """A measured value named in an assertion or a sweep: metric, team, statistic."""
+    """A measured value named in an assertion or a sweep: metric, team or stream, statistic."""
 
     metric: Metric
     team: str | None = None
     stat: str = MEAN
+    stream: str | None = None
 
     @property
     def key(self) -> str:
-        """The metric's key as in summary.json: `handoffs`, `teams.phone.asa`."""
-        return self.metric.name if self.team is None else f"teams.{self.team}.{self.metric.name}"
+        """The metric's key: `handoffs`, `teams.phone.asa`, `streams.billing.handoffs`."""
+        if self.team is not None:
+            return f"teams.{self.team}.{self.metric.name}"
+        if self.stream is not None:
+            return f"streams.{self.stream}.{self.metric.name}"
+        return self.metric.name
 
     def __str__(self) -> str:
         return self.key if self.stat == MEAN else f"{self.key}.{self.stat}"
 
 
-def parse_metric(text: str, teams: Iterable[str]) -> MetricRef:
-    """Read `METRIC[.STAT]` or `teams.TEAM.METRIC[.STAT]`; ValueError says what is wrong."""
+def parse_metric(text: str, teams: Iterable[str], streams: Iterable[str] = ()) -> MetricRef:
+    """Read `METRIC[.STAT]`, `teams.TEAM.METRIC[.STAT]` or `streams.STREAM.METRIC[.STAT]`.
+
+    `streams` are the names of a scenario's several streams of work (none for one).
+    ValueError says what is wrong.
+    """
     parts = text.strip().split(".")
     team_names = list(teams)
+    stream_names = list(streams)
+    team = stream = None
     if parts[0] == "teams":
         if len(parts) not in (3, 4):
             raise ValueError(f"expected teams.TEAM.METRIC[.STAT], got {text.strip()!r}")
@@ -74,14 +86,29 @@ def parse_metric(text: str, teams: Iterable[str]) -> MetricRef:
             hint = did_you_mean(team, team_names)
             raise ValueError(f"unknown team {team!r}, expected {one_of(team_names)}{hint}")
         metrics, what = _TEAM, "team metric"
+    elif parts[0] == "streams":
+        if len(parts) not in (3, 4):
+            raise ValueError(f"expected streams.STREAM.METRIC[.STAT], got {text.strip()!r}")
+        stream, name, *stat = parts[1:]
+        if stream not in stream_names:
+            if not stream_names:
+                raise ValueError(
+                    f"unknown stream {stream!r}: the scenario has one stream of work, "
+                    "expected a metric without streams."
+                )
+            hint = did_you_mean(stream, stream_names)
+            raise ValueError(f"unknown stream {stream!r}, expected {one_of(stream_names)}{hint}")
+        metrics, what = _CASE, "case metric"
     else:
         if len(parts) > 2:
             raise ValueError(f"expected METRIC[.STAT] or teams.TEAM.METRIC, got {text.strip()!r}")
-        team, (name, *stat) = None, parts
+        name, *stat = parts
         metrics, what = _CASE, "case metric"
     if name not in metrics:
-        if team is None and name in team_names:  # `phone.asa` for `teams.phone.asa`
+        if team is None and stream is None and name in team_names:  # `phone.asa`
             hint = f" (did you mean {'teams.' + text.strip()!r}?)"
+        elif team is None and stream is None and name in stream_names:
+            hint = f" (did you mean {'streams.' + text.strip()!r}?)"
         else:
             hint = did_you_mean(name, list(metrics))
         raise ValueError(f"unknown {what} {name!r}, expected {one_of(metrics)}{hint}")
@@ -93,7 +120,7 @@ def parse_metric(text: str, teams: Iterable[str]) -> MetricRef:
         raise ValueError(
             f"percentiles exist for {one_of(TIME_METRICS)}, not {name!r}; expected mean"
         )
-    return MetricRef(metrics[name], team, chosen)
+    return MetricRef(metrics[name], team, chosen, stream)
 
 
 @dataclass(frozen=True)
@@ -131,10 +158,12 @@ def format_interval(ref: MetricRef, measurement: Measurement) -> str:
 def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
     if ref.stat != MEAN:
         quantile = int(ref.stat[1:]) / 100
-        return [time_quantiles(*r.times[ref.metric.name], [quantile])[0] for r in replications]
-    if ref.team is None:
-        return [r.metrics[ref.metric.name] for r in replications]
-    return [r.teams[ref.team][ref.metric.name] for r in replications]
+        return [time_quantiles(*r.times[ref.key], [quantile])[0] for r in replications]
+    if ref.team is not None:
+        return [r.teams[ref.team][ref.metric.name] for r in replications]
+    if ref.stream is not None:
+        return [r.streams[ref.stream][ref.metric.name] for r in replications]
+    return [r.metrics[ref.metric.name] for r in replications]
 
 
 def measure(replications: Sequence[Replication], ref: MetricRef) -> Measurement:

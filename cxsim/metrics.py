@@ -47,8 +47,9 @@ CASE_COLUMNS = (
     "missed_appointments",
     "visits",
     "fixed_first_visit",
+    "stream",
 )
-"""One value per counted case; times in minutes.
+"""One value per counted case; times in minutes; `stream` is the stream's number.
 
 `time_to_resolution` runs to the fix, to the end of an unresolved case (the customer
 gave up: a competing outcome), or, for a case still `open` when the run ended, to that
@@ -195,6 +196,7 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
         sum(part.missed for part in parts),
         sum(part.visits for part in parts),
         root.outcome == "resolved" and root.visits == 1,
+        root.stream,
     )
 
 
@@ -245,6 +247,7 @@ class Recorder:
                     case.missed,
                     case.visits,
                     outcome == "resolved" and case.visits == 1,
+                    case.stream,
                 )
             )
         if len(self.rows) >= self.BLOCK:
@@ -273,7 +276,8 @@ class Replication:
     metrics: dict[str, float]
     teams: dict[str, dict[str, float]]
     times: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
-    """Per time metric: each case's duration, and how it ended (RESOLVED, CENSORED, COMPETING)."""
+    """Per time metric (`time_to_resolution`, `streams.NAME.time_to_resolution`): each case's
+    duration, and how it ended (RESOLVED, CENSORED, COMPETING)."""
     failures: dict[str, float] = field(default_factory=dict)
     """Occurrences of each named failure per counted case."""
     sizes: dict[str, float] = field(default_factory=dict)
@@ -282,6 +286,9 @@ class Replication:
     """The warm-up applied: cases and contacts arriving before it were not counted."""
     wait_profile: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """Waits of the always-open teams by time offered (`Team.waits`), to find the warm-up."""
+    streams: dict[str, dict[str, float]] = field(default_factory=dict)
+    """With several streams of work: each stream's case metrics (its percentiles' case
+    times and its rates' sizes are in `times` and `sizes`, under `streams.NAME.`)."""
 
 
 def _mean(values: np.ndarray) -> float:
@@ -297,8 +304,50 @@ def replication_metrics(
     cases: dict[str, np.ndarray],
     teams: dict[str, Team],
     failure_counts: Mapping[str, int] | None = None,
+    streams: Sequence[str] = (),
 ) -> Replication:
-    """KPI values of one replication from its case columns, team and failure counters."""
+    """KPI values of one replication from its case columns, team and failure counters.
+
+    With several `streams` (names in number order), the case metrics of each stream too.
+    """
+    metrics, times, sizes = _case_values(cases)
+    per_stream: dict[str, dict[str, float]] = {}
+    if len(streams) > 1:
+        numbers = cases["stream"]
+        for number, name in enumerate(streams):
+            mask = numbers == number
+            values, stream_times, stream_sizes = _case_values(
+                {column: array[mask] for column, array in cases.items()}
+            )
+            per_stream[name] = values
+            prefix = f"streams.{name}."
+            times.update({prefix + key: value for key, value in stream_times.items()})
+            sizes.update({prefix + key: value for key, value in stream_sizes.items()})
+    team_values = {
+        name: {
+            "asa": _ratio(team.wait_sum, team.answered),
+            "service_level": _ratio(team.answered_within, team.offered - team.abandoned_within),
+            "abandonment_rate": _ratio(team.abandoned, team.offered),
+            "occupancy": _ratio(team.busy_area, team.staffed_area),
+            "handled": float(team.answered),
+            "offered": float(team.offered),
+            "abandoned": float(team.abandoned),
+            "waiting": float(team.waiting()),
+        }
+        for name, team in teams.items()
+    }
+    count = len(cases["resolved"])
+    failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
+    for name, team in teams.items():
+        sizes[f"teams.{name}.abandonment_rate"] = float(team.offered)
+        sizes[f"teams.{name}.service_level"] = float(team.offered - team.abandoned_within)
+    return Replication(index, metrics, team_values, times, failures, sizes, streams=per_stream)
+
+
+def _case_values(
+    cases: dict[str, np.ndarray],
+) -> tuple[dict[str, float], dict[str, tuple[np.ndarray, np.ndarray]], dict[str, float]]:
+    """Case metrics of some cases, their times for percentiles, and the sizes of rates."""
     resolved = cases["resolved"].astype(bool)
     process_resolved = cases["process_resolved"].astype(bool)
     contacts = cases["contacts"]
@@ -326,19 +375,6 @@ def replication_metrics(
         "repeat_contact_rate": _mean(contacts > 1),
         "cases": float(len(resolved)),
     }
-    team_values = {
-        name: {
-            "asa": _ratio(team.wait_sum, team.answered),
-            "service_level": _ratio(team.answered_within, team.offered - team.abandoned_within),
-            "abandonment_rate": _ratio(team.abandoned, team.offered),
-            "occupancy": _ratio(team.busy_area, team.staffed_area),
-            "handled": float(team.answered),
-            "offered": float(team.offered),
-            "abandoned": float(team.abandoned),
-            "waiting": float(team.waiting()),
-        }
-        for name, team in teams.items()
-    }
     times = {
         "time_to_resolution": (
             cases["time_to_resolution"],
@@ -349,14 +385,9 @@ def replication_metrics(
             _status(process_resolved, cases["process_open"].astype(bool)),
         ),
     }
-    count = len(resolved)
-    failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
-    sizes = dict.fromkeys(CASE_RATES, float(count))
+    sizes = dict.fromkeys(CASE_RATES, float(len(resolved)))
     sizes["first_time_fix_rate"] = float(visited.sum())
-    for name, team in teams.items():
-        sizes[f"teams.{name}.abandonment_rate"] = float(team.offered)
-        sizes[f"teams.{name}.service_level"] = float(team.offered - team.abandoned_within)
-    return Replication(index, metrics, team_values, times, failures, sizes)
+    return metrics, times, sizes
 
 
 def _status(resolved: np.ndarray, still_open: np.ndarray) -> np.ndarray:
@@ -409,6 +440,8 @@ def _summary(metric: Metric, key: str, replications: Sequence[Replication]) -> d
     parts = key.split(".")
     if parts[0] == "teams":
         values = [r.teams[parts[1]][parts[2]] for r in replications]
+    elif parts[0] == "streams":
+        values = [r.streams[parts[1]][parts[2]] for r in replications]
     else:
         values = [r.metrics[key] for r in replications]
     return metric_ci(metric, values, pooled_counts(replications, key, values))
@@ -419,15 +452,9 @@ def summarize(replications: Sequence[Replication], horizon: float | None = None)
 
     With the `horizon`, also the warm-up the waits suggest, and what makes the run shaky.
     """
-    metrics: dict[str, Any] = {}
-    for metric in CASE_METRICS:
-        metrics[metric.name] = _summary(metric, metric.name, replications)
-    for name in TIME_METRICS:
-        durations = np.concatenate([r.times[name][0] for r in replications])
-        status = np.concatenate([r.times[name][1] for r in replications])
-        values = time_quantiles(durations, status, [p / 100 for p in PERCENTILES])
-        for p, value in zip(PERCENTILES, values, strict=True):
-            metrics[name][f"p{p}"] = None if math.isinf(value) else value
+    metrics = _case_summary("", replications)
+    stream_names = list(replications[0].streams) if replications else []
+    streams = {name: _case_summary(f"streams.{name}.", replications) for name in stream_names}
     team_names = list(replications[0].teams) if replications else []
     teams = {
         team: {m.name: _summary(m, f"teams.{team}.{m.name}", replications) for m in TEAM_METRICS}
@@ -440,11 +467,26 @@ def summarize(replications: Sequence[Replication], horizon: float | None = None)
     }
     return {
         "metrics": metrics,
+        "streams": streams,
         "teams": teams,
         "failures": failures,
         "warmup": warmup_summary(replications, horizon),
         "warnings": warnings(replications, horizon),
     }
+
+
+def _case_summary(prefix: str, replications: Sequence[Replication]) -> dict[str, Any]:
+    """Case metrics over replications (all cases, or a stream's under `streams.NAME.`)."""
+    metrics: dict[str, Any] = {}
+    for metric in CASE_METRICS:
+        metrics[metric.name] = _summary(metric, prefix + metric.name, replications)
+    for name in TIME_METRICS:
+        durations = np.concatenate([r.times[prefix + name][0] for r in replications])
+        status = np.concatenate([r.times[prefix + name][1] for r in replications])
+        values = time_quantiles(durations, status, [p / 100 for p in PERCENTILES])
+        for p, value in zip(PERCENTILES, values, strict=True):
+            metrics[name][f"p{p}"] = None if math.isinf(value) else value
+    return metrics
 
 
 MIN_REPLICATIONS = 5

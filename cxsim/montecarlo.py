@@ -60,8 +60,10 @@ class Results:
             "seed": self.seed,
             "replications": len(self.replications),
             "metrics": body["metrics"],
-            "teams": body["teams"],
         }
+        if body["streams"]:
+            summary["streams"] = body["streams"]
+        summary["teams"] = body["teams"]
         if body["failures"]:
             summary["failures"] = body["failures"]
         summary["warmup"] = body["warmup"]
@@ -71,6 +73,10 @@ class Results:
         summary["per_replication"] = {
             "index": [r.index for r in done],
             "metrics": {m.name: [r.metrics[m.name] for r in done] for m in CASE_METRICS},
+            "streams": {
+                stream: {m.name: [r.streams[stream][m.name] for r in done] for m in CASE_METRICS}
+                for stream in (done[0].streams if done else {})
+            },
             "teams": {
                 team: {m.name: [r.teams[team][m.name] for r in done] for m in TEAM_METRICS}
                 for team in team_names

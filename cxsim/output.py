@@ -96,6 +96,8 @@ class RunWriter:
     def replication_done(self, replication: Replication) -> None:
         """Keep a finished replication; rewrite the checkpoint now and then."""
         row: dict[str, float] = {"replication": replication.index, **replication.metrics}
+        for stream, values in replication.streams.items():
+            row.update({f"streams.{stream}.{name}": value for name, value in values.items()})
         for team, values in replication.teams.items():
             row.update({f"teams.{team}.{name}": value for name, value in values.items()})
         self._rows[replication.index] = row

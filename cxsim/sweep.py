@@ -132,7 +132,7 @@ def metric_refs(scenario: Scenario, names: Sequence[str]) -> list[MetricRef]:
     refs, problems = [], []
     for name in names:
         try:
-            refs.append(parse_metric(name, teams))
+            refs.append(parse_metric(name, teams, scenario.customers.stream_names()))
         except ValueError as error:
             problems.append(Problem(f"--metric {name}", "", str(error)))
     if problems:

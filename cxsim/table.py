@@ -60,6 +60,14 @@ def summary_table(summary: dict[str, Any]) -> str:
     for metric in CASE_METRICS:
         if metric.name in metrics and metric.name != "cases":
             lines.append(_row(metric.name.replace("_", " "), metric, metrics[metric.name]))
+    for stream, values in summary.get("streams", {}).items():
+        lines.append("")
+        lines.append(f"stream {stream} · {values['cases']['mean']:,.0f} cases per replication")
+        for metric in CASE_METRICS:
+            if metric.name in values and metric.name != "cases":
+                lines.append(
+                    _row("  " + metric.name.replace("_", " "), metric, values[metric.name])
+                )
     for team, values in summary.get("teams", {}).items():
         lines.append("")
         lines.append(f"team {team}")

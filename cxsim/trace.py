@@ -137,8 +137,10 @@ def _what(event: Event) -> str:
 def format_trace(found: Trace) -> str:
     """The case as a timeline a workshop can read."""
     case = found.case
+    streams = found.scenario.customers.stream_names()
+    stream = f"stream {streams[case.stream]} · " if streams else ""
     lines = [
-        f"case {case.label} · segment {case.segment.name} · journey {case.journey} · "
+        f"case {case.label} · {stream}segment {case.segment.name} · journey {case.journey} · "
         f"seed {found.seed}, replication {found.replication}"
     ]
     entries: list[tuple[float, int, str, Event]] = []

@@ -1,5 +1,7 @@
 """New cases: Poisson arrivals (constant or by hour of day) or a cohort at time 0.
 
+Each stream of work has its own arrivals process and its own draws.
+
 Every new customer's case is built by `open_case`, whatever the arrival pattern, so a
 case gets the same treatment (its draws keyed by its arrival index, its customer's own
 comfort and failing channels, a process the customer can interrupt by giving up) however
@@ -21,43 +23,50 @@ from cxsim.scenario.models import CohortArrivals, HourlyArrivals
 from cxsim.scenario.types import Exponential
 
 if TYPE_CHECKING:
-    from cxsim.engine.world import World
+    from cxsim.engine.world import CustomerStream, World
 
 
 def _exponential(mean: float) -> Exponential:
     return Exponential.model_validate({"exponential": {"mean": mean}})
 
 
-def open_case(env: simpy.Environment, world: World, index: int) -> Case:
-    """Open the case of the customer with arrival index `index` and start it on its journey."""
+def open_case(env: simpy.Environment, world: World, stream: CustomerStream, index: int) -> Case:
+    """Open the case of `stream`'s customer with arrival index `index`, start its journey."""
     now = env.now
-    segment = world.segment_of(index)
+    key = stream.key(index)
+    segment = stream.segment_of(key)
     case = Case(
         world.next_id(),
-        index,
+        key,
         segment,
-        world.journey,
+        stream.journey,
         now,
         now >= world.warmup,
         world.history,
         None,
         world.ownership,
     )
+    case.stream = stream.number
     if segment.digital is not None or segment.down:  # the customer's own comfort, channels
         segment.equip(case)
     case.process = env.process(run_case(env, world, case))
     return case
 
 
-def _gaps(env: simpy.Environment, world: World, spec: float | HourlyArrivals) -> Sampler:
-    """Time to the next arrival: exponential, or thinned from the peak rate by hour."""
+def _gaps(
+    env: simpy.Environment, world: World, spec: float | HourlyArrivals, prefix: str
+) -> Sampler:
+    """Time to the next arrival: exponential, or thinned from the peak rate by hour.
+
+    `prefix` (a stream's name, when there are several) gives each stream its own draws.
+    """
     streams = world.streams
     if not isinstance(spec, HourlyArrivals):
-        return streams.sequence("arrivals", "gaps", _exponential(1 / spec))
+        return streams.sequence("arrivals", f"{prefix}gaps", _exponential(1 / spec))
     per_hour = spec.per_hour()
     peak = max(per_hour)
-    gap = streams.sequence("arrivals", "gaps", _exponential(1 / peak))
-    accept = streams.generator("arrivals", "thinning")
+    gap = streams.sequence("arrivals", f"{prefix}gaps", _exponential(1 / peak))
+    accept = streams.generator("arrivals", f"{prefix}thinning")
     draws: list[float] = []
 
     def thinned() -> float:
@@ -73,14 +82,17 @@ def _gaps(env: simpy.Environment, world: World, spec: float | HourlyArrivals) ->
     return thinned
 
 
-def arrivals(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
-    """Open cases as the scenario's arrival pattern says, until the horizon."""
-    spec = world.scenario.customers.arrivals
+def arrivals(
+    env: simpy.Environment, world: World, stream: CustomerStream
+) -> Generator[Any, Any, None]:
+    """Open `stream`'s cases as its arrival pattern says, until the horizon."""
+    spec = stream.arrivals
     if isinstance(spec, CohortArrivals):
         for index in range(spec.cohort):
-            open_case(env, world, index)
+            open_case(env, world, stream, index)
         return
-    gap = _gaps(env, world, spec)
+    prefix = f"{stream.name}." if stream.spacing > 1 else ""
+    gap = _gaps(env, world, spec, prefix)
     timeout, horizon = env.timeout, world.scenario.horizon
     index = 0
     while True:
@@ -88,5 +100,5 @@ def arrivals(env: simpy.Environment, world: World) -> Generator[Any, Any, None]:
         if env.now + wait >= horizon:
             return
         yield timeout(wait)
-        open_case(env, world, index)
+        open_case(env, world, stream, index)
         index += 1

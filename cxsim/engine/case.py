@@ -116,6 +116,7 @@ class Case:
         "revival",
         "segment",
         "step",
+        "stream",
         "told",
         "visits",
         "wasted",
@@ -138,6 +139,8 @@ class Case:
         """Arrival index of the customer: what the case's random draws are keyed by."""
         self.lane = 0
         """0 for a root case; k for the k-th child case of its root."""
+        self.stream = parent.stream if parent is not None else 0
+        """Number of the stream of work the case came in by (its root's, for a child)."""
         self.drawn: dict[object, int] = {}
         """Values taken so far from each per-case stream."""
         self.own: dict[object, tuple[int, list[float]]] = {}

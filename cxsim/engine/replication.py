@@ -19,7 +19,7 @@ from cxsim.engine.arrivals import arrivals
 from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
 from cxsim.engine.streams import Streams
-from cxsim.engine.world import Team, World, customer_segments
+from cxsim.engine.world import Team, World, customer_streams
 from cxsim.failures import bind
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import CohortArrivals, Scenario
@@ -77,11 +77,9 @@ def build_world(
             channels.setdefault(channel, team)
         if intervals is not None:
             env.process(staffing(env, team, intervals))
-    segments, cumulative = customer_segments(scenario, streams)
-    world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
+    work = customer_streams(scenario, streams)
+    world = World(env, scenario, streams, Recorder(), teams, work, history=history)
     world.warmup = start
-    if len(segments) > 1:
-        world.segment_draw = streams.uniform("segments")
     policies = scenario.policies
     world.ownership = Ownership(policies.orphan_after, policies.ownership == "single_owner")
     world.open_child = open_child
@@ -92,7 +90,8 @@ def build_world(
     world.journeys = {
         name: build_journey(name, spec, streams, drawn) for name, spec in scenario.journeys.items()
     }
-    env.process(arrivals(env, world))
+    for stream in work:
+        env.process(arrivals(env, world, stream))
     return world
 
 
@@ -120,11 +119,13 @@ def simulate(
     """
     world = build_world(scenario, seed, warmup=warmup)
     run_world(world)
+    names = [stream.name for stream in world.customer_streams]
     replication = replication_metrics(
-        index, world.recorder.arrays(), world.teams, world.failure_counts
+        index, world.recorder.arrays(), world.teams, world.failure_counts, names
     )
     replication.warmup = world.warmup
-    if not isinstance(scenario.customers.arrivals, CohortArrivals):
+    streams = scenario.customers.stream_specs().values()
+    if not any(isinstance(stream.arrivals, CohortArrivals) for stream in streams):
         # a cohort arrives at once: there is no steady stream to wait for, nothing to cut
         replication.wait_profile = {
             name: np.array(team.waits, dtype=float)

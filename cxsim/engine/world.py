@@ -19,7 +19,7 @@ import simpy
 from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
-from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Segment
+from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Stream
 from cxsim.scenario.types import DIGITAL_CHANNELS
 from cxsim.warmup import BINS
 
@@ -262,16 +262,48 @@ class CustomerSegment:
 
 
 @dataclass
+class CustomerStream:
+    """A stream of work as the engine uses it: its arrivals, journey and segments.
+
+    Draws are keyed by customer: the stream's customer with arrival index `i` has key
+    `i × spacing + number`, so the keys of two streams never meet (`key`).
+    """
+
+    name: str
+    number: int
+    spacing: int
+    journey: str
+    arrivals: Any
+    """The stream's `Arrivals` as the scenario says them."""
+    segments: list[CustomerSegment]
+    cumulative: list[float]
+    draw: CaseSampler | None = None
+    """Draws each customer's segment, keyed by customer (None: one segment)."""
+
+    def key(self, index: int) -> int:
+        """The key of the stream's customer with arrival index `index`."""
+        return index * self.spacing + self.number
+
+    def segment_of(self, key: int) -> CustomerSegment:
+        """The segment of the customer with key `key`."""
+        if self.draw is None:
+            return self.segments[0]
+        found = bisect.bisect_right(self.cumulative, self.draw.first(key))
+        return self.segments[min(found, len(self.segments) - 1)]
+
+
+@dataclass
 class World:
     """Everything one replication's processes share."""
 
     env: simpy.Environment
     scenario: Scenario
     streams: Streams
+    """The replication's random streams."""
     recorder: Recorder
     teams: dict[str, Team]
-    segments: list[CustomerSegment]
-    segment_cumulative: list[float]
+    customer_streams: list[CustomerStream]
+    """The streams of work, in the scenario's order."""
     journeys: dict[str, Journey] = field(default_factory=dict)
     history: bool = False
     open_cases: dict[int, Case] = field(default_factory=dict)
@@ -285,8 +317,6 @@ class World:
     """`deny` failures bound to a team: they can refuse a customer's follow-up contact."""
     channel_teams: dict[str, Team] = field(default_factory=dict)
     """For each channel, the team that answers it (the first listed in the scenario)."""
-    segment_draw: CaseSampler | None = None
-    """Draws each customer's segment, keyed by arrival index (None: one segment)."""
     open_counted: int = 0
     """Counted root cases open now; the run ends once none is left after the horizon."""
     drained: Any = None
@@ -294,63 +324,69 @@ class World:
     warmup: float = 0.0
     """Cases and contacts arriving before this are not counted."""
     horizon: float = field(init=False)
-    journey: str = field(init=False)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     """Case numbers, counting from 1 (`next_id`)."""
 
     def __post_init__(self) -> None:
         self.horizon = self.scenario.horizon
-        self.journey = self.scenario.customers.journey
 
     def next_id(self) -> int:
         """A new case number, counting from 1."""
         return next(self.ids)
 
-    def segment_of(self, index: int) -> CustomerSegment:
-        """The segment of the customer with arrival index `index`."""
-        if self.segment_draw is None:
-            return self.segments[0]
-        found = bisect.bisect_right(self.segment_cumulative, self.segment_draw.first(index))
-        return self.segments[min(found, len(self.segments) - 1)]
+
+def customer_streams(scenario: Scenario, streams: Streams) -> list[CustomerStream]:
+    """Engine streams of a scenario: the named ones, or the one `customers:` describes."""
+    specs = scenario.customers.stream_specs()
+    several = scenario.customers.streams is not None
+    found = []
+    draw = None
+    for number, (name, spec) in enumerate(specs.items()):
+        segments, cumulative = customer_segments(scenario, streams, spec, name if several else "")
+        stream = CustomerStream(
+            name, number, len(specs), spec.journey, spec.arrivals, segments, cumulative
+        )
+        if len(segments) > 1:
+            draw = draw or streams.uniform("segments")
+            stream.draw = draw
+        found.append(stream)
+    return found
 
 
 def customer_segments(
-    scenario: Scenario, streams: Streams
+    scenario: Scenario, streams: Streams, stream: Stream, prefix: str = ""
 ) -> tuple[list[CustomerSegment], list[float]]:
-    """Engine segments of a scenario (one default segment when none is given).
+    """Engine segments of a stream (one default segment when none is given).
 
-    A segment's behaviour falls back, field by field, on what `customers:` says.
+    A segment's behaviour falls back, field by field, on what its stream says, then on
+    what `customers:` says. `prefix` (the stream's name, when there are several) keeps
+    the random streams of same-named segments of two streams apart.
     """
     customers = scenario.customers
-    specs = customers.segments or [Segment(name="default", share=1.0)]
     segments, cumulative, total = [], [], 0.0
-    for spec in specs:
-        said = {
-            name: getattr(spec, name)
-            if getattr(spec, name) is not None
-            else getattr(customers, name)
-            for name in BEHAVIOUR_FIELDS
-        }
+    for spec in customers.segments_of(stream):
+        said = {name: customers.said(stream, spec, name) for name in BEHAVIOUR_FIELDS}
+        key = f"{prefix}.{spec.name}" if prefix else spec.name
         channels = said["channels"] or {}
         comfort = said["digital_comfort"]
         redial = said["redial"] or 0.0
         segment = CustomerSegment(
             name=spec.name,
-            patience=streams.sampler("patience", spec.name, said["patience"])
+            patience=streams.sampler("patience", key, said["patience"])
             if said["patience"] is not None
             else None,
             channels=list(channels),
             weights=list(channels.values()),
-            choose=streams.uniform("channels", spec.name) if channels else None,
+            choose=streams.uniform("channels", key) if channels else None,
             digital_comfort=1.0 if comfort is None else comfort,
-            digital=streams.uniform("behaviour", f"{spec.name}.digital")
+            digital=streams.uniform("behaviour", f"{key}.digital")
             if comfort is not None and comfort < 1
             else None,
             redial=redial,
-            redial_draw=streams.uniform("behaviour", f"{spec.name}.redial") if redial else None,
+            redial_draw=streams.uniform("behaviour", f"{key}.redial") if redial else None,
             redial_after=streams.sampler(
                 "behaviour",
-                f"{spec.name}.redial_after",
+                f"{key}.redial_after",
                 said["redial_after"] if said["redial_after"] is not None else 10.0,
             )
             if redial
@@ -362,7 +398,7 @@ def customer_segments(
         if isinstance(give_up, GiveUp):
             segment.give_up_after, segment.give_up_share = give_up.after, give_up.probability
             if give_up.probability < 1:
-                segment.give_up_draw = streams.uniform("behaviour", f"{spec.name}.give_up")
+                segment.give_up_draw = streams.uniform("behaviour", f"{key}.give_up")
         else:
             segment.give_up_after = give_up
         for failure in scenario.failures:
@@ -378,7 +414,7 @@ def customer_segments(
                         params.channel,
                         failure.probability,
                         params.lost,
-                        streams.uniform("failures", f"{failure.name}.{spec.name}"),
+                        streams.uniform("failures", f"{failure.name}.{key}"),
                     )
                 )
         segments.append(segment)

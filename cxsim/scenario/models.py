@@ -146,12 +146,79 @@ class Segment(Behaviour):
     share: Probability = Field(description="fraction of arriving customers in this segment")
 
 
-class Customers(Behaviour):
-    """Who brings cases, how often, and into which journey; and how customers behave."""
+class Stream(Behaviour):
+    """One kind of work (repairs, billing, moves): its own arrivals, journey and segments.
+
+    Its behaviour falls back on what `customers:` says; its segments' on its own.
+    """
 
     arrivals: Arrivals
-    journey: Name = Field(description="journey every new case starts in")
+    journey: Name = Field(description="journey every case of the stream starts in")
+    segments: list[Segment] | None = Field(
+        None, description="the stream's customer segments; none: those of customers:"
+    )
+
+
+DEFAULT_STREAM = "default"
+"""Name of the one stream of a scenario whose `customers:` has no `streams:`."""
+
+
+class Customers(Behaviour):
+    """Who brings cases, how often, and into which journey; and how customers behave.
+
+    Either one stream of work (`arrivals` and `journey` here) or several named ones
+    (`streams`), sharing the teams; what is said here is every stream's default.
+    """
+
+    arrivals: Arrivals | None = None
+    journey: Name | None = Field(None, description="journey every new case starts in")
     segments: list[Segment] = Field(default_factory=list)
+    streams: Annotated[dict[str, Stream], Field(min_length=1)] | None = Field(
+        None,
+        description="several kinds of work, each with its own arrivals, journey and segments, "
+        "measured overall and per stream (streams.NAME.METRIC)",
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Customers:
+        if self.streams is not None:
+            given = [k for k in ("arrivals", "journey") if getattr(self, k) is not None]
+            if given:
+                raise ValueError(
+                    f"expected either streams or {' and '.join(given)}, got both: "
+                    "give each stream its own arrivals and journey"
+                )
+        else:
+            missing = [k for k in ("arrivals", "journey") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"expected {' and '.join(missing)} (or several streams), got none")
+        return self
+
+    def stream_specs(self) -> dict[str, Stream]:
+        """The streams of work: the named ones, or the one `customers:` describes."""
+        if self.streams is not None:
+            return self.streams
+        assert self.arrivals is not None and self.journey is not None
+        one = Stream.model_construct(arrivals=self.arrivals, journey=self.journey, segments=None)
+        return {DEFAULT_STREAM: one}
+
+    def stream_names(self) -> list[str]:
+        """Names of the several streams of work; none for a scenario with one."""
+        return list(self.streams or {})
+
+    def segments_of(self, stream: Stream) -> list[Segment]:
+        """The segments of `stream`: its own, else those of `customers:`, else one default."""
+        specs = stream.segments if stream.segments is not None else self.segments
+        return specs or [Segment(name="default", share=1.0)]
+
+    def said(self, stream: Stream, segment: Segment, name: str) -> Any:
+        """A behaviour field as a customer of `segment` in `stream` has it: the most
+        specific of segment, stream and customers that says it."""
+        for source in (segment, stream, self):
+            value = getattr(source, name)
+            if value is not None:
+                return value
+        return None
 
 
 # --- organizations and teams -------------------------------------------------------------

@@ -67,17 +67,21 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     journey = customers.get("journey")
     if isinstance(journey, str) and journey not in journeys:
         found.append((("customers", "journey"), _missing("journey", journey, list(journeys))))
-    found.extend(_segment_problems(customers.get("segments")))
+    found.extend(_segment_problems(("customers", "segments"), customers.get("segments")))
+    for name, stream in _mapping(customers.get("streams")).items():
+        stream = _mapping(stream)
+        at: Path = ("customers", "streams", name)
+        journey = stream.get("journey")
+        if isinstance(journey, str) and journey not in journeys:
+            found.append(((*at, "journey"), _missing("journey", journey, list(journeys))))
+        found.extend(_segment_problems((*at, "segments"), stream.get("segments")))
 
     for journey_name, spec in journeys.items():
         found.extend(_journey_problems(journey_name, _mapping(spec), teams))
     failures = data.get("failures")
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         found.extend(_failure_problems(index, _mapping(failure), teams, journeys))
-    segments = customers.get("segments")
-    segment_names = [
-        str(_mapping(seg).get("name")) for seg in (segments if isinstance(segments, list) else [])
-    ] or ["default"]
+    segment_names = sorted(_segment_names(customers)) or ["default"]
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         down = _mapping(_mapping(_mapping(failure).get("effect")).get("channel_down"))
         segment = down.get("segment")
@@ -118,7 +122,19 @@ def _steps(journey: Any) -> dict[str, Any]:
     return _mapping(_mapping(journey).get("steps"))
 
 
-def _segment_problems(segments: Any) -> list[tuple[Path, str]]:
+def _segment_names(customers: dict[str, Any]) -> set[str]:
+    """Names of the segments of every stream (`default` where a stream names none)."""
+    lists = [customers.get("segments")]
+    lists += [_mapping(s).get("segments") for s in _mapping(customers.get("streams")).values()]
+    names = {
+        str(_mapping(segment).get("name"))
+        for segments in lists
+        for segment in (segments if isinstance(segments, list) else [])
+    }
+    return names
+
+
+def _segment_problems(at: Path, segments: Any) -> list[tuple[Path, str]]:
     if not isinstance(segments, list) or not segments:
         return []
     found: list[tuple[Path, str]] = []
@@ -127,15 +143,13 @@ def _segment_problems(segments: Any) -> list[tuple[Path, str]]:
         total = sum(shares)
         if abs(total - 1) > 1e-9:
             message = f"expected shares adding up to 1, got a sum of {total:g}"
-            found.append((("customers", "segments"), message))
+            found.append((at, message))
     seen: set[str] = set()
     for index, segment in enumerate(segments):
         name = _mapping(segment).get("name")
         if isinstance(name, str):
             if name in seen:
-                found.append(
-                    (("customers", "segments", index, "name"), f"duplicate segment name {name!r}")
-                )
+                found.append(((*at, index, "name"), f"duplicate segment name {name!r}"))
             seen.add(name)
     return found
 
