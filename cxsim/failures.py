@@ -6,15 +6,22 @@ nothing), wipe the context, or make the team let go of the case (`deny`, `drop`)
 stalls it until someone revives it. Effects that act `after` open child cases: collateral
 damage (`spawn`) or the same problem coming back (`fail_fix`).
 
+Failures that exclude each other form a `group`: on each attempt of a step, one draw
+decides which of them, if any, happens. The group's probabilities split [0, 1) in the
+order listed (late 0.15 then no-show 0.05: a draw below 0.15 is late, from 0.15 to 0.20 a
+no-show), so each keeps its own chance and at most one happens on an attempt. A failure
+of no group is a group of its own, with a draw of its own (`occurring`).
+
 `channel_down` is not drawn per step but per customer, when the case opens: its
 customers find the channel failing whenever they try it (`CustomerSegment.equip` and
 `processes.contact.reach`). A `deny` failure of a team also refuses customers' follow-up
-contacts asking that team to get a stalled case moving (`engine.customer`).
+contacts asking that team to get a stalled case moving (`engine.customer`): each such
+contact is an attempt of its own, drawn like an attempt of the step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +31,7 @@ from cxsim.distributions import Draw
 from cxsim.engine.ownership import stall
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import (
+    AFTER_WORK_EFFECTS,
     ChannelDownEffect,
     DelayEffect,
     DropEffect,
@@ -55,11 +63,16 @@ class Drawn:
     spec: Failure
     effect: str
     occurs: Draw
+    """Draws whether the failure happens on an attempt: the group's draw, if it has one."""
     delay: Draw | None = None
     journey: str | None = None
     reported: float = 1.0
     report: Draw | None = None
     """Draws whether a child case is reported (compared with `reported`)."""
+    low: float = 0.0
+    high: float = 0.0
+    """The failure happens when the attempt's draw lies in [low, high): its share of the
+    group's [0, 1), as wide as its probability."""
 
 
 @dataclass(frozen=True)
@@ -134,16 +147,39 @@ def _fail_fix(
 
 
 EFFECTS: dict[str, EffectImpl] = {
-    "delay": EffectImpl("before", _delay),
-    "skip": EffectImpl("before", _skip),
-    "precondition_missing": EffectImpl("before", _skip),
-    "lose_context": EffectImpl("before", _lose_context),
-    "deny": EffectImpl("before", _deny),
-    "drop": EffectImpl("before", _drop),
-    "spawn": EffectImpl("after", _spawn),
-    "fail_fix": EffectImpl("after", _fail_fix),
+    name: EffectImpl("after" if name in AFTER_WORK_EFFECTS else "before", apply)
+    for name, apply in (
+        ("delay", _delay),
+        ("skip", _skip),
+        ("precondition_missing", _skip),
+        ("lose_context", _lose_context),
+        ("deny", _deny),
+        ("drop", _drop),
+        ("spawn", _spawn),
+        ("fail_fix", _fail_fix),
+    )
 }
-"""Every effect a failure can have, keyed by its YAML name."""
+"""Every effect a failure can have on a step, keyed by its YAML name."""
+
+
+def bind_all(failures: Iterable[Failure], streams: Streams) -> list[Drawn]:
+    """The scenario's failures with their random streams; a group's share one draw.
+
+    The members of a group take, in the order listed, consecutive parts of [0, 1) as
+    wide as their probabilities, and draw from the group's stream (keyed by its name).
+    """
+    bound: list[Drawn] = []
+    shared: dict[str, tuple[Draw, float]] = {}
+    for failure in failures:
+        drawn = bind(failure, streams)
+        group = failure.group
+        if group is not None:
+            occurs, low = shared.get(group) or (streams.uniform("failures", f"group {group}"), 0.0)
+            drawn.occurs, drawn.low = occurs, low
+            shared[group] = (occurs, low + failure.probability)
+        drawn.high = drawn.low + failure.probability
+        bound.append(drawn)
+    return bound
 
 
 def bind(failure: Failure, streams: Streams) -> Drawn:
@@ -173,10 +209,26 @@ def bind(failure: Failure, streams: Streams) -> Drawn:
     return Drawn(failure, "fail_fix", occurs, after)
 
 
-def applies(failure: Failure, journey: str, step: str, team: str | None) -> bool:
+def applies(failure: Failure, journey: str, step: str | None, team: str | None) -> bool:
     """Whether `failure` can happen on step `step` of `journey`, done by `team`."""
+    steps = failure.steps
     return (
-        (failure.at is None or failure.at == step)
+        (steps is None or step in steps)
         and (failure.journey is None or failure.journey == journey)
         and (failure.team is None or failure.team == team)
     )
+
+
+def occurring(case: Case, failures: Iterable[Drawn]) -> Iterator[Drawn]:
+    """The failures among `failures` that happen on one attempt by `case`, in order.
+
+    Each stream is drawn once for the attempt, when the first failure drawing from it is
+    reached: the failures of a group share that draw, and at most one of them happens.
+    """
+    points: dict[Draw, float] = {}
+    for failure in failures:
+        point = points.get(failure.occurs)
+        if point is None:
+            point = points[failure.occurs] = failure.occurs(case)
+        if failure.low <= point < failure.high:
+            yield failure

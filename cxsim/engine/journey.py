@@ -20,7 +20,7 @@ from cxsim.engine.customer import customer, give_up
 from cxsim.engine.ownership import stall
 from cxsim.engine.promises import keep_about, make_promise
 from cxsim.engine.streams import Streams
-from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies
+from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies, occurring
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
 from cxsim.scenario.models import Journey as JourneySpec
 from cxsim.scenario.models import Step
@@ -120,14 +120,12 @@ def build_journey(
 
 def _occurring(world: World, case: Case, failures: list[Drawn], now: float) -> list[Drawn]:
     """The failures among `failures` that happen on this attempt, counted and noted."""
-    found = []
-    for failure in failures:
-        if failure.occurs(case) < failure.spec.probability:
-            found.append(failure)
-            if (case.parent or case).counted:
-                world.failure_counts[failure.spec.name] += 1
-            if case.history is not None:
-                case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
+    found = list(occurring(case, failures))
+    for failure in found:
+        if (case.parent or case).counted:
+            world.failure_counts[failure.spec.name] += 1
+        if case.history is not None:
+            case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
     return found
 
 

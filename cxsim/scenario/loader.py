@@ -279,6 +279,8 @@ _TAGS = frozenset(
         "drop_after",
         "partial",
         "auto",
+        "one_step",
+        "step_list",
     }
 )
 

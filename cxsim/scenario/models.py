@@ -425,22 +425,71 @@ EFFECT_NAMES = (
     "channel_down",
 )
 
+AFTER_WORK_EFFECTS = frozenset({"spawn", "fail_fix"})
+"""Effects that act once the step's work is done; the others (but `channel_down`, drawn per
+customer) act before it, at the start of each attempt."""
+
+
+def effect_name(effect: Any) -> str | None:
+    """The YAML name of an effect as written (`deny`, `{delay: …}`); None if it names none."""
+    if isinstance(effect, str):
+        return effect
+    if isinstance(effect, dict) and len(effect) == 1:
+        return str(next(iter(effect)))
+    return None
+
+
+def _steps_kind(value: Any) -> str:
+    return "step_list" if isinstance(value, list) else "one_step"
+
+
+StepNames = Annotated[
+    Annotated[Name, Tag("one_step")]
+    | Annotated[Annotated[list[Name], Field(min_length=1)], Tag("step_list")],
+    Discriminator(
+        _steps_kind,
+        custom_error_type="steps",
+        custom_error_message="expected a step name or a list of step names",
+    ),
+]
+"""One step, or a list of them: `at: install_visit`, `at: [install_visit, repair]`."""
+
 
 class Failure(Model):
     """A named, probabilistic event on a step, a team or a journey."""
 
-    name: Name
-    at: Name | None = Field(None, description="step where it can happen")
+    name: Name = Field(
+        description="names the failure in the summary's counts, in traces, and in --set, "
+        "--vary and compare paths (failures.NAME.probability)"
+    )
+    at: StepNames | None = Field(None, description="step, or list of steps, where it can happen")
     team: Name | None = Field(None, description="team whose steps it can happen on")
     journey: Name | None = Field(None, description="journey whose steps it can happen on")
     probability: Probability = Field(description="chance per attempt of a matching step")
+    group: Name | None = Field(
+        None,
+        description="failures of one group exclude each other: one draw per attempt of a step "
+        "decides which of them, if any, happens, each with its own probability (the group's "
+        "probabilities add up to at most 1, its members act at the same moment)",
+    )
     effect: Effect
+
+    @property
+    def steps(self) -> tuple[str, ...] | None:
+        """The steps named by `at`; None when it names none (any step matches)."""
+        if self.at is None:
+            return None
+        return (self.at,) if isinstance(self.at, str) else tuple(self.at)
 
     @model_validator(mode="after")
     def _somewhere(self) -> Failure:
         if isinstance(self.effect, ChannelDownEffect):
             if self.at is not None or self.team is not None or self.journey is not None:
                 raise ValueError("expected no at, team or journey for channel_down, got one")
+            if self.group is not None:
+                raise ValueError(
+                    "expected no group for channel_down (drawn per customer, not per step), got one"
+                )
             return self
         if self.at is None and self.team is None and self.journey is None:
             raise ValueError("expected at least one of at, team or journey, got none")
