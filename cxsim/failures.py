@@ -9,8 +9,10 @@ damage (`spawn`) or the same problem coming back (`fail_fix`).
 Failures that exclude each other form a `group`: on each attempt of a step, one draw
 decides which of them, if any, happens. The group's probabilities split [0, 1) in the
 order listed (late 0.15 then no-show 0.05: a draw below 0.15 is late, from 0.15 to 0.20 a
-no-show), so each keeps its own chance and at most one happens on an attempt. A failure
-of no group is a group of its own, with a draw of its own (`occurring`).
+no-show), so each keeps its own chance and at most one happens on an attempt — also
+when some of them act before the step's work and others after it (late, lost or damaged
+in transit: the attempt's one draw decides among them). A failure of no group is a group
+of its own, with a draw of its own (`occurring`).
 
 `channel_down` is not drawn per step but per customer, when the case opens: its
 customers find the channel failing whenever they try it (`CustomerSegment.equip` and
@@ -31,7 +33,6 @@ from cxsim.distributions import Draw
 from cxsim.engine.ownership import stall
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import (
-    AFTER_WORK_EFFECTS,
     ChannelDownEffect,
     DelayEffect,
     DropEffect,
@@ -147,19 +148,16 @@ def _fail_fix(
 
 
 EFFECTS: dict[str, EffectImpl] = {
-    name: EffectImpl("after" if name in AFTER_WORK_EFFECTS else "before", apply)
-    for name, apply in (
-        ("delay", _delay),
-        ("skip", _skip),
-        ("precondition_missing", _skip),
-        ("lose_context", _lose_context),
-        ("deny", _deny),
-        ("drop", _drop),
-        ("spawn", _spawn),
-        ("fail_fix", _fail_fix),
-    )
+    "delay": EffectImpl("before", _delay),
+    "skip": EffectImpl("before", _skip),
+    "precondition_missing": EffectImpl("before", _skip),
+    "lose_context": EffectImpl("before", _lose_context),
+    "deny": EffectImpl("before", _deny),
+    "drop": EffectImpl("before", _drop),
+    "spawn": EffectImpl("after", _spawn),
+    "fail_fix": EffectImpl("after", _fail_fix),
 }
-"""Every effect a failure can have on a step, keyed by its YAML name."""
+"""Every effect a failure can have, keyed by its YAML name."""
 
 
 def bind_all(failures: Iterable[Failure], streams: Streams) -> list[Drawn]:
@@ -219,13 +217,18 @@ def applies(failure: Failure, journey: str, step: str | None, team: str | None) 
     )
 
 
-def occurring(case: Case, failures: Iterable[Drawn]) -> Iterator[Drawn]:
+def occurring(
+    case: Case, failures: Iterable[Drawn], points: dict[Draw, float] | None = None
+) -> Iterator[Drawn]:
     """The failures among `failures` that happen on one attempt by `case`, in order.
 
     Each stream is drawn once for the attempt, when the first failure drawing from it is
     reached: the failures of a group share that draw, and at most one of them happens.
+    `points` holds the attempt's draws, to share them between the failures acting before
+    the step's work and those acting after it.
     """
-    points: dict[Draw, float] = {}
+    if points is None:
+        points = {}
     for failure in failures:
         point = points.get(failure.occurs)
         if point is None:

@@ -34,6 +34,10 @@ BASE = """
           sell: {{type: task, team: desk, duration: 10min, next: connect}}
           connect: {{type: task, team: office, duration: 20min, next: install}}
           install: {{type: task, team: field, duration: 30min}}
+      repair:
+        start: fix
+        steps:
+          fix: {{type: task, team: field, duration: 1h}}
     failures:
 {failures}
 """
@@ -71,24 +75,28 @@ def test_a_failure_at_a_list_of_steps_happens_at_each_of_them() -> None:
 
 
 def test_a_group_draws_once_per_attempt_and_its_shares_split_the_draw() -> None:
+    # late and no_show act before the work, damaged after it: one draw decides for all
     failures = (
         "      - {name: late, at: sell, group: visit, probability: 0.15, effect: {delay: 1h}}\n"
         "      - {name: no_show, at: sell, group: visit, probability: 0.05, effect: deny}\n"
-        "      - {name: typo, at: sell, probability: 0.5, effect: lose_context}"
+        "      - {name: typo, at: sell, probability: 0.5, effect: lose_context}\n"
+        "      - {name: damaged, at: sell, group: visit, probability: 0.1,"
+        " effect: {spawn: {journey: repair}}}"
     )
     cohort = 300
-    done = Run(scenario(model(failures, cohort)), seed=3)
-    expected_counts = {"late": 0, "no_show": 0, "typo": 0}
+    done = Run(scenario(model(failures, cohort), f"teams.desk.size={cohort}"), seed=3)
+    expected_counts = {"late": 0, "no_show": 0, "typo": 0, "damaged": 0}
     for key in range(cohort):
         (point,) = draws(3, "group visit", key, 1)
         (own,) = draws(3, "typo", key, 1)
         expected = ["late"] if point < 0.15 else ["no_show"] if point < 0.20 else []
         expected += ["typo"] if own < 0.5 else []  # of no group: a draw of its own
+        expected += ["damaged"] if 0.20 <= point < 0.30 else []  # after the work
         for name in expected:
             expected_counts[name] += 1
         assert [name for _, name in failures_of(done, key + 1)] == expected, key
     assert dict(done.world.failure_counts) == expected_counts
-    assert expected_counts["late"] and expected_counts["no_show"]  # the test reaches both
+    assert all(expected_counts.values())  # the test reaches every failure
 
 
 def test_a_group_of_denials_refuses_a_follow_up_once_per_contact() -> None:
@@ -133,21 +141,17 @@ def test_groups_and_lists_of_steps_are_checked_where_they_are_written() -> None:
         "      - {name: late, at: [connect, instal], group: visit, probability: 0.7,"
         " effect: {delay: 1h}}\n"
         "      - {name: no_show, at: install, group: visit, probability: 0.4, effect: deny}\n"
-        "      - {name: damage, at: install, group: visit, probability: 0.1,"
+        "      - {name: damaged, at: install, group: visit, probability: 0.1,"
         " effect: {fail_fix: {after: 1d}}}\n"
         "      - {name: late, at: sell, probability: 0.1, effect: skip}"
     )
     assert problems(text) == [
-        "failures.0.at.1: expected the name of a step ('sell', 'connect' or 'install'), "
+        "failures.0.at.1: expected the name of a step ('sell', 'connect', 'install' or 'fix'), "
         "got 'instal' (did you mean 'install'?)",
         "failures.0.group: expected the probabilities of group 'visit' to add up to at most 1, "
-        "got 1.2 (late 0.7, no_show 0.4, damage 0.1)",
-        "failures.2.group: expected the failures of group 'visit' to act at one moment "
-        "(before the step's work), got 'fail_fix', which acts after it",
+        "got 1.2 (late 0.7, no_show 0.4, damaged 0.1)",
         "failures.3.name: duplicate failure name 'late'",
     ]
-    down = (
-        "failures=[{name: x, group: g, probability: 0.1, effect: {channel_down: {channel: chat}}}]"
-    )
-    (found,) = problems(model("      []"), down)
+    down = "{name: x, group: g, probability: 0.1, effect: {channel_down: {channel: chat}}}"
+    (found,) = problems(model("      []"), f"failures=[{down}]")
     assert "expected no group for channel_down" in found

@@ -425,19 +425,6 @@ EFFECT_NAMES = (
     "channel_down",
 )
 
-AFTER_WORK_EFFECTS = frozenset({"spawn", "fail_fix"})
-"""Effects that act once the step's work is done; the others (but `channel_down`, drawn per
-customer) act before it, at the start of each attempt."""
-
-
-def effect_name(effect: Any) -> str | None:
-    """The YAML name of an effect as written (`deny`, `{delay: …}`); None if it names none."""
-    if isinstance(effect, str):
-        return effect
-    if isinstance(effect, dict) and len(effect) == 1:
-        return str(next(iter(effect)))
-    return None
-
 
 def _steps_kind(value: Any) -> str:
     return "step_list" if isinstance(value, list) else "one_step"
@@ -470,7 +457,7 @@ class Failure(Model):
         None,
         description="failures of one group exclude each other: one draw per attempt of a step "
         "decides which of them, if any, happens, each with its own probability (the group's "
-        "probabilities add up to at most 1, its members act at the same moment)",
+        "probabilities add up to at most 1)",
     )
     effect: Effect
 

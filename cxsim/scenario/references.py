@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxsim.scenario.models import AFTER_WORK_EFFECTS, EFFECT_NAMES, effect_name
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import parse_duration
 
@@ -124,8 +123,7 @@ def _group_problems(failures: list[Any]) -> list[tuple[Path, str]]:
 
     A failure is addressed by its name (`--set failures.NAME.probability=0`), so names
     are unique. The failures of a group share one draw per attempt of a step and split
-    [0, 1) in the order listed, so their probabilities add up to at most 1, and they act
-    at the same moment of the attempt (all before the step's work, or all after it).
+    [0, 1) in the order listed, so their probabilities add up to at most 1.
     """
     found: list[tuple[Path, str]] = []
     seen: set[str] = set()
@@ -154,24 +152,7 @@ def _group_problems(failures: list[Any]) -> list[tuple[Path, str]]:
                     f"got {total:g} ({shares})"
                 )
                 found.append((first, message))
-        moments = [_moment(effect_name(spec.get("effect"))) for spec in specs]
-        lead = next((m for m in moments if m is not None), None)
-        for index, spec, moment in zip(members, specs, moments, strict=True):
-            if moment is not None and moment != lead:
-                message = (
-                    f"expected the failures of group {group!r} to act at one moment ({lead} "
-                    f"the step's work), got {effect_name(spec.get('effect'))!r}, which acts "
-                    f"{moment} it"
-                )
-                found.append((("failures", index, "group"), message))
     return found
-
-
-def _moment(effect: str | None) -> str | None:
-    """When an effect acts on an attempt: `before` or `after` the step's work."""
-    if effect is None or effect not in EFFECT_NAMES or effect == "channel_down":
-        return None
-    return "after" if effect in AFTER_WORK_EFFECTS else "before"
 
 
 def _steps(journey: Any) -> dict[str, Any]:
