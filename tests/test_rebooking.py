@@ -70,6 +70,22 @@ def test_a_window_offered_anew_is_one_of_the_team_s_windows() -> None:
     assert values["customer_effort"] == 240 + 30 + 60
 
 
+def test_a_visit_offered_a_later_window_waits_for_it() -> None:
+    # two customers, one visit a day: Tuesday's and Wednesday's. Both technicians' visits
+    # run 10 h late; each new window is the first day with its slot free, and the visit
+    # moves there: Thursday for the first customer, Friday for the second
+    late = "failures=[{name: late, at: visit, probability: 1, effect: {delay: 10h}}]"
+    two = ("customers.arrivals={cohort: 2}", "horizon=6d")
+    done = Run(scenario(FIELD, late, "policies.late_notification=rebook", *two))
+    thursday_8, friday_8 = WEDNESDAY_8 + 1440, WEDNESDAY_8 + 2 * 1440
+    for case_id, window in ((1, thursday_8), (2, friday_8)):
+        case = done.cases[case_id]
+        assert [(p.due, p.kept) for p in case.promises][1:] == [(window + 240, True)]
+        assert (window, "field", "dispatched") in done.log(case_id)
+        assert case.broken == 1
+    assert done.cases[1].effort == 240 + 30 + 60
+
+
 def draws(seed: int, stream: str, count: int) -> list[float]:
     """The first `count` values the first customer takes from failure stream `stream`."""
     sampler = Streams(np.random.SeedSequence(seed)).uniform("failures", stream)

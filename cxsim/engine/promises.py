@@ -12,7 +12,8 @@ not kept by then. What the customer hears when a promise breaks follows the scen
   `eta_margin`): a new promise; the customer waits for it instead of chasing.
 - `rebook`: a new window offered around that time, taken from the field team's
   appointment slots (its opening hours, window grid, technicians and visits per day): a
-  new promise the customer waits in for. The broken window's slot is free again.
+  new promise the customer waits in for. The broken window's slot is free again; when
+  the window the expected time falls in is full, the visit moves to the later one.
 
 When the process does not know when it will act (the case sits stalled with nobody),
 `eta` and `rebook` can only send the generic message. A visit whose technician never
