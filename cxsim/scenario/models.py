@@ -446,8 +446,8 @@ class Failure(Model):
     """A named, probabilistic event on a step, a team or a journey."""
 
     name: Name = Field(
-        description="names the failure in the summary's counts, in traces, and in --set, "
-        "--vary and compare paths (failures.NAME.probability)"
+        description="unique; names the failure in the summary's counts, in traces, and in "
+        "--set, --vary and compare paths (failures.NAME.probability)"
     )
     at: StepNames | None = Field(None, description="step, or list of steps, where it can happen")
     team: Name | None = Field(None, description="team whose steps it can happen on")
@@ -455,9 +455,9 @@ class Failure(Model):
     probability: Probability = Field(description="chance per attempt of a matching step")
     group: Name | None = Field(
         None,
-        description="failures of one group exclude each other: one draw per attempt of a step "
-        "decides which of them, if any, happens, each with its own probability (the group's "
-        "probabilities add up to at most 1)",
+        description="failures of one group exclude each other: on each attempt of a step one "
+        "draw decides which of them, if any, happens, the failures taking shares of it as "
+        "large as their probabilities in the order listed (adding up to at most 1)",
     )
     effect: Effect
 
@@ -508,7 +508,8 @@ class Policies(Model):
     late_notification: Literal["none", "generic", "eta", "rebook"] = Field(
         "none",
         description="what the customer hears when a promise breaks: none; generic ('reply "
-        "CHANGE'), which does not stop them chasing; eta, a new time; rebook, a new window",
+        "CHANGE'), which does not stop them chasing; eta, a new time; rebook, a new window "
+        "around the expected time, from the field team's slots",
     )
     eta_margin: Duration = Field(
         60.0, description="eta: the new time given is the expected one plus this (default 1h)"
