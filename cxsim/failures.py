@@ -24,7 +24,7 @@ contact is an attempt of its own, drawn like an attempt of the step.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
@@ -71,9 +71,12 @@ class Drawn:
     report: Draw | None = None
     """Draws whether a child case is reported (compared with `reported`)."""
     low: float = 0.0
-    high: float = 0.0
+    high: float = field(init=False)
     """The failure happens when the attempt's draw lies in [low, high): its share of the
-    group's [0, 1), as wide as its probability."""
+    group's [0, 1) (of its own draw's, in no group), as wide as its probability."""
+
+    def __post_init__(self) -> None:
+        self.high = self.low + self.spec.probability
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,8 @@ def bind_all(failures: Iterable[Failure], streams: Streams) -> list[Drawn]:
         group = failure.group
         if group is not None:
             occurs, low = shared.get(group) or (streams.uniform("failures", f"group {group}"), 0.0)
-            drawn.occurs, drawn.low = occurs, low
-            shared[group] = (occurs, low + failure.probability)
-        drawn.high = drawn.low + failure.probability
+            drawn.occurs, drawn.low, drawn.high = occurs, low, low + failure.probability
+            shared[group] = (occurs, drawn.high)
         bound.append(drawn)
     return bound
 
