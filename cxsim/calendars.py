@@ -90,10 +90,17 @@ class Slots:
                     yield week + start, week + end
             week += MINUTES_PER_WEEK
 
-    def book(self, earliest: float, window: float) -> float:
-        """Book the first window starting at or after `earliest` on a day with a slot left."""
+    def book(self, earliest: float, window: float, around: bool = False) -> float:
+        """Book the first window starting at or after `earliest` on a day with a slot left.
+
+        `around`: the first window ending after `earliest` instead, the one that time falls
+        in when it is open (a window offered anew around the expected time of a visit).
+        """
         for opens, closes in self._spans(earliest):
-            steps = max(0, math.ceil((earliest - opens) / window - 1e-9))
+            if around:
+                steps = max(0, math.floor((earliest - opens) / window + 1e-9))
+            else:
+                steps = max(0, math.ceil((earliest - opens) / window - 1e-9))
             start = opens + steps * window
             while start < closes:
                 day = int(start // MINUTES_PER_DAY)

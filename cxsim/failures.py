@@ -6,16 +6,25 @@ nothing), wipe the context, or make the team let go of the case (`deny`, `drop`)
 stalls it until someone revives it. Effects that act `after` open child cases: collateral
 damage (`spawn`) or the same problem coming back (`fail_fix`).
 
+Failures that exclude each other form a `group`: on each attempt of a step, one draw
+decides which of them, if any, happens. The group's probabilities split [0, 1) in the
+order listed (late 0.15 then no-show 0.05: a draw below 0.15 is late, from 0.15 to 0.20 a
+no-show), so each keeps its own chance and at most one happens on an attempt — also
+when some of them act before the step's work and others after it (late, lost or damaged
+in transit: the attempt's one draw decides among them). A failure of no group is a group
+of its own, with a draw of its own (`occurring`).
+
 `channel_down` is not drawn per step but per customer, when the case opens: its
 customers find the channel failing whenever they try it (`CustomerSegment.equip` and
 `processes.contact.reach`). A `deny` failure of a team also refuses customers' follow-up
-contacts asking that team to get a stalled case moving (`engine.customer`).
+contacts asking that team to get a stalled case moving (`engine.customer`): each such
+contact is an attempt of its own, drawn like an attempt of the step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
@@ -55,11 +64,19 @@ class Drawn:
     spec: Failure
     effect: str
     occurs: Draw
+    """Draws whether the failure happens on an attempt: the group's draw, if it has one."""
     delay: Draw | None = None
     journey: str | None = None
     reported: float = 1.0
     report: Draw | None = None
     """Draws whether a child case is reported (compared with `reported`)."""
+    low: float = 0.0
+    high: float = field(init=False)
+    """The failure happens when the attempt's draw lies in [low, high): its share of the
+    group's [0, 1) (of its own draw's, in no group), as wide as its probability."""
+
+    def __post_init__(self) -> None:
+        self.high = self.low + self.spec.probability
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,25 @@ EFFECTS: dict[str, EffectImpl] = {
 """Every effect a failure can have, keyed by its YAML name."""
 
 
+def bind_all(failures: Iterable[Failure], streams: Streams) -> list[Drawn]:
+    """The scenario's failures with their random streams; a group's share one draw.
+
+    The members of a group take, in the order listed, consecutive parts of [0, 1) as
+    wide as their probabilities, and draw from the group's stream (keyed by its name).
+    """
+    bound: list[Drawn] = []
+    shared: dict[str, tuple[Draw, float]] = {}
+    for failure in failures:
+        drawn = bind(failure, streams)
+        group = failure.group
+        if group is not None:
+            occurs, low = shared.get(group) or (streams.uniform("failures", f"group {group}"), 0.0)
+            drawn.occurs, drawn.low, drawn.high = occurs, low, low + failure.probability
+            shared[group] = (occurs, drawn.high)
+        bound.append(drawn)
+    return bound
+
+
 def bind(failure: Failure, streams: Streams) -> Drawn:
     """A failure of the scenario with its own random streams."""
     effect = failure.effect
@@ -173,10 +209,31 @@ def bind(failure: Failure, streams: Streams) -> Drawn:
     return Drawn(failure, "fail_fix", occurs, after)
 
 
-def applies(failure: Failure, journey: str, step: str, team: str | None) -> bool:
+def applies(failure: Failure, journey: str, step: str | None, team: str | None) -> bool:
     """Whether `failure` can happen on step `step` of `journey`, done by `team`."""
+    steps = failure.steps
     return (
-        (failure.at is None or failure.at == step)
+        (steps is None or step in steps)
         and (failure.journey is None or failure.journey == journey)
         and (failure.team is None or failure.team == team)
     )
+
+
+def occurring(
+    case: Case, failures: Iterable[Drawn], points: dict[Draw, float] | None = None
+) -> Iterator[Drawn]:
+    """The failures among `failures` that happen on one attempt by `case`, in order.
+
+    Each stream is drawn once for the attempt, when the first failure drawing from it is
+    reached: the failures of a group share that draw, and at most one of them happens.
+    `points` holds the attempt's draws, to share them between the failures acting before
+    the step's work and those acting after it.
+    """
+    if points is None:
+        points = {}
+    for failure in failures:
+        point = points.get(failure.occurs)
+        if point is None:
+            point = points[failure.occurs] = failure.occurs(case)
+        if failure.low <= point < failure.high:
+            yield failure

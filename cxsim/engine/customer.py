@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from cxsim.failures import applies, occurring
 from cxsim.processes.contact import reach, serve
 from cxsim.processes.outcomes import LEFT
 
@@ -128,18 +129,15 @@ def _revives(env: simpy.Environment, world: World, case: Case, team: Team) -> bo
     revival = case.revival
     if revival is None or revival.triggered or not team.can_act(case.step):
         return False
-    for failure in world.denials:
-        spec = failure.spec
-        if spec.team != team.name or (spec.journey is not None and spec.journey != case.journey):
-            continue
-        if spec.at is not None and spec.at != case.step:
-            continue
-        if failure.occurs(case) < spec.probability:
-            if (case.parent or case).counted:
-                world.failure_counts[spec.name] += 1
-            if case.history is not None:
-                case.note(env.now, team.name, case.channel, "not our problem", failure=spec.name)
-            return False
+    denials = [d for d in world.denials if applies(d.spec, case.journey, case.step, team.name)]
+    for failure in occurring(case, denials):
+        if (case.parent or case).counted:
+            world.failure_counts[failure.spec.name] += 1
+        if case.history is not None:
+            case.note(
+                env.now, team.name, case.channel, "not our problem", failure=failure.spec.name
+            )
+        return False
     if team.revive_draw is not None and team.revive_draw(case) >= team.revive:
         return False
     revival.succeed((team, "customer contact"))

@@ -20,7 +20,7 @@ from cxsim.engine.customer import customer, give_up
 from cxsim.engine.ownership import stall
 from cxsim.engine.promises import keep_about, make_promise
 from cxsim.engine.streams import Streams
-from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies
+from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies, occurring
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
 from cxsim.scenario.models import Journey as JourneySpec
 from cxsim.scenario.models import Step
@@ -118,16 +118,19 @@ def build_journey(
     return Journey(name, nodes[spec.start], nodes)
 
 
-def _occurring(world: World, case: Case, failures: list[Drawn], now: float) -> list[Drawn]:
-    """The failures among `failures` that happen on this attempt, counted and noted."""
-    found = []
-    for failure in failures:
-        if failure.occurs(case) < failure.spec.probability:
-            found.append(failure)
-            if (case.parent or case).counted:
-                world.failure_counts[failure.spec.name] += 1
-            if case.history is not None:
-                case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
+def _occurring(
+    world: World, case: Case, failures: list[Drawn], now: float, points: dict[Draw, float]
+) -> list[Drawn]:
+    """The failures among `failures` that happen on this attempt, counted and noted.
+
+    `points` holds the attempt's draws (one per group, `failures.occurring`).
+    """
+    found = list(occurring(case, failures, points))
+    for failure in found:
+        if (case.parent or case).counted:
+            world.failure_counts[failure.spec.name] += 1
+        if case.history is not None:
+            case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
     return found
 
 
@@ -138,7 +141,8 @@ def attempt(
 
     A step's promise is made when the case reaches the step, before anything can go
     wrong, and kept — with any ETA given for it since — when the step's work is done (or
-    looks done: skipped).
+    looks done: skipped). Each attempt (a stalled step revived is attempted again) draws
+    its failures anew: one draw per group, for those acting before the work and after it.
     """
     if node.spec.promise is not None:
         by = getattr(node.spec, "team", None) or "—"
@@ -146,7 +150,8 @@ def attempt(
         make_promise(env, world, case, node.name, due, by, about=node.name)
     while True:
         skipped = False
-        for failure in _occurring(world, case, node.before, env.now):
+        points: dict[Draw, float] = {}  # the attempt's draws, before and after the work
+        for failure in _occurring(world, case, node.before, env.now, points):
             directive = yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
             if directive == SKIP:
                 skipped = True
@@ -173,7 +178,7 @@ def attempt(
         provider = node.providers.get(missing[0])
         return provider if provider is not None else DONE
     case.conditions.update(node.spec.provides)
-    for failure in _occurring(world, case, node.after, env.now):
+    for failure in _occurring(world, case, node.after, env.now, points):
         yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
     return DONE
 

@@ -3,7 +3,9 @@
 A case stalls when the team holding it lets go (it denies responsibility, or goes
 silent). It then waits, owned by nobody under per-team ownership, until someone revives
 it: the accountable owner chasing it (`single_owner`), or the orphan watchdog
-re-assigning it. The reviving team takes the case and the step is attempted again.
+re-assigning it. The reviving team takes the case and the step is attempted again; a
+case stalled at a field visit its technician never came to is first booked into a new
+window of the field team's slots, and waits for it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
+
+from cxsim.engine.promises import rebook_visit
+from cxsim.scenario.models import FieldVisitStep
 
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
@@ -45,6 +50,9 @@ def stall(
     case.take(team, env.now)
     if case.history is not None:
         case.note(env.now, team.name, None, "revived", step=node.name, by=how)
+    if case.appointment is not None and isinstance(node.spec, FieldVisitStep):
+        # the window went by without the technician (who arrived would have cleared it)
+        yield from rebook_visit(env, world, case, node.spec.team, node.name)
 
 
 def _revive_after(

@@ -10,15 +10,19 @@ not kept by then. What the customer hears when a promise breaks follows the scen
   an outbound contact that does not stop the customer chasing.
 - `eta`: a new time, when the process knows when the pending action will be done (plus
   `eta_margin`): a new promise; the customer waits for it instead of chasing.
-- `rebook`: a new window offered around that time: a new promise the customer waits in for.
+- `rebook`: a new window offered around that time, taken from the field team's
+  appointment slots (its opening hours, window grid, technicians and visits per day): a
+  new promise the customer waits in for. The broken window's slot is free again; when
+  the window the expected time falls in is full, the visit moves to the later one.
 
 When the process does not know when it will act (the case sits stalled with nobody),
-`eta` and `rebook` can only send the generic message.
+`eta` and `rebook` can only send the generic message. A visit whose technician never
+came (the case stalled at it) is booked into a new window when the case is revived
+(`rebook_visit`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +89,12 @@ def _watch(
     yield env.timeout(max(0.0, promise.due - env.now))
     if promise.kept is not None or case.ended_at is not None:
         return
+    _break(env, case, promise)
+    notify(env, world, case, promise)
+
+
+def _break(env: simpy.Environment, case: Case, promise: Promise) -> None:
+    """The promise is broken now."""
     promise.kept = False
     case.broken += 1
     if promise.kind == "appointment":
@@ -93,7 +103,64 @@ def _watch(
         case.note(
             env.now, promise.by, None, "promise broken", number=case.promises.index(promise) + 1
         )
-    notify(env, world, case, promise)
+
+
+def book_window(
+    env: simpy.Environment,
+    world: World,
+    case: Case,
+    team: str,
+    earliest: float,
+    window: float,
+    around: bool = False,
+) -> Promise:
+    """Book a window of `team`'s appointment slots from `earliest` on, and promise it.
+
+    `around`: the window `earliest` falls in (or the next with a slot left), not the first
+    starting after it (`Slots.book`).
+    """
+    slots = world.teams[team].slots
+    assert slots is not None
+    start = slots.book(earliest, window, around)
+    booked = make_promise(env, world, case, "appointment", start + window, team, window=window)
+    case.appointment = booked
+    return booked
+
+
+def give_up_window(env: simpy.Environment, world: World, case: Case, booked: Promise) -> None:
+    """The window `booked` is given up for another: broken if it was still open, slot freed.
+
+    The customer waited in from its start until it ended, or until now if sooner.
+    """
+    if booked.kept is None:
+        _break(env, case, booked)
+    start = booked.due - booked.window
+    case.effort += max(0.0, min(env.now, booked.due) - start)
+    slots = world.teams[booked.by].slots if booked.by in world.teams else None
+    if slots is not None:
+        slots.release(start)
+
+
+def rebook_visit(
+    env: simpy.Environment, world: World, case: Case, team: str, step: str
+) -> Generator[Any, Any, None]:
+    """The visit of `team` at `step` did not happen in its window: book the next free one.
+
+    The field team holds the pending action again, and the case waits for the new
+    window's start (the reviving team books the first window from now on).
+    """
+    booked = case.appointment
+    assert booked is not None
+    now = env.now
+    give_up_window(env, world, case, booked)
+    case.take(world.teams[team], now)
+    case.expected = None
+    new = book_window(env, world, case, team, now, booked.window)
+    start = new.due - new.window
+    if case.history is not None:
+        case.note(now, team, None, "booked", step=step, window_start=start)
+    if start > now:
+        yield env.timeout(start - now)
 
 
 def notify(env: simpy.Environment, world: World, case: Case, promise: Promise) -> None:
@@ -113,11 +180,8 @@ def notify(env: simpy.Environment, world: World, case: Case, promise: Promise) -
         return
     due = expected + policies.eta_margin
     if policy == "rebook" and promise.window > 0:
-        case.effort += promise.window  # waited in for the whole broken window
-        start = math.floor(expected / promise.window) * promise.window
-        new = make_promise(env, world, case, "appointment", start + promise.window, promise.by)
-        new.window = promise.window
-        case.appointment = new
+        give_up_window(env, world, case, promise)  # waited in for the whole broken window
+        new = book_window(env, world, case, promise.by, expected, promise.window, around=True)
         how = "new window offered"
     else:
         new = make_promise(env, world, case, "eta", due, promise.by, about=promise.about)

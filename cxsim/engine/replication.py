@@ -20,7 +20,7 @@ from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
 from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_streams
-from cxsim.failures import bind
+from cxsim.failures import bind_all
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import CohortArrivals, Scenario
 
@@ -84,7 +84,7 @@ def build_world(
     world.ownership = Ownership(policies.orphan_after, policies.ownership == "single_owner")
     world.open_child = open_child
     world.failure_counts.update({failure.name: 0 for failure in scenario.failures})
-    drawn = [bind(failure, streams) for failure in scenario.failures]
+    drawn = bind_all(scenario.failures, streams)
     world.denials = [d for d in drawn if d.effect == "deny" and d.spec.team is not None]
     world.channel_teams = channels
     world.journeys = {

@@ -27,10 +27,15 @@ def field_visit(
     The customer waits in from the start of the booked window (a window offered anew
     when the first broke) until the technician arrives, and is at home while the work
     lasts: both count as customer effort. The
-    appointment is kept when the technician arrives by the end of its window.
+    appointment is kept when the technician arrives by the end of its window. A visit
+    whose window was offered anew for later (the technician ran late and the window the
+    expected time falls in was full) waits for that window.
     """
     spec: FieldVisitStep = node.spec  # type: ignore[assignment]
     team = world.teams[spec.team]
+    booked = case.appointment
+    if booked is not None and booked.due - booked.window > env.now:
+        yield env.timeout(booked.due - booked.window - env.now)
     queued = env.now
     counted = world.warmup <= queued < world.horizon
     case.take(team, queued)

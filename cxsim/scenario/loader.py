@@ -139,11 +139,11 @@ def parse_scenario(
         data["name"] = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "scenario"
     places = _Places(source, document.positions)
     for override in parsed:
-        problem = _apply(data, override)
+        path, problem = _apply(data, override)
         if problem:
             problems.append(problem)
         else:
-            places.overridden(override)
+            places.overridden(override, path)
     scenario: Scenario | None = None
     context = {"base_dir": str(base_dir) if base_dir is not None else None}
     try:
@@ -173,52 +173,82 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _apply(data: dict[str, Any], override: Override) -> Problem | None:
+def _apply(data: dict[str, Any], override: Override) -> tuple[DataPath, Problem | None]:
+    """Set the value of `override` in `data`; return the path it set, list items by index."""
     node: Any = data
+    path: list[str | int] = []
     for depth, part in enumerate(override.path[:-1]):
-        node, problem = _step_into(node, part, override, depth)
+        node, key, problem = _step_into(node, part, override, depth)
         if problem:
-            return problem
+            return (), problem
+        path.append(key)
     last = override.path[-1]
     if isinstance(node, list):
         index = _index(last, node)
         if index is None:
-            return Problem(
-                override.where,
-                ".".join(override.path),
-                f"expected a list index below {len(node)}, got {last!r}",
-            )
+            return (), _unknown_item(override, len(override.path) - 1, node)
         node[index] = override.value
+        path.append(index)
     elif isinstance(node, dict):
         node[last] = override.value
+        path.append(last)
     else:
         at = ".".join(override.path[:-1])
-        return Problem(
+        return (), Problem(
             override.where, at, f"expected a mapping or list to set {last!r} in, got {_kind(node)}"
         )
-    return None
+    return tuple(path), None
 
 
-def _step_into(node: Any, part: str, override: Override, depth: int) -> tuple[Any, Problem | None]:
+def _step_into(
+    node: Any, part: str, override: Override, depth: int
+) -> tuple[Any, str | int, Problem | None]:
+    """The value `part` names inside `node` (a mapping is given the key if it lacks it)."""
     at = ".".join(override.path[: depth + 1])
     if isinstance(node, dict):
         if part not in node or node[part] is None:
             node[part] = {}
-        return node[part], None
+        return node[part], part, None
     if isinstance(node, list):
         index = _index(part, node)
         if index is None:
-            return None, Problem(
-                override.where, at, f"expected a list index below {len(node)}, got {part!r}"
-            )
-        return node[index], None
-    return None, Problem(override.where, at, f"expected a mapping or list, got {_kind(node)}")
+            return None, part, _unknown_item(override, depth, node)
+        return node[index], index, None
+    return None, part, Problem(override.where, at, f"expected a mapping or list, got {_kind(node)}")
 
 
 def _index(part: str, items: list[Any]) -> int | None:
-    if part.isdigit() and int(part) < len(items):
-        return int(part)
+    """The item of a list a path part names: a number is its index, a word its `name`."""
+    if part.isdigit():
+        return int(part) if int(part) < len(items) else None
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("name") == part:
+            return index
     return None
+
+
+def _names(items: list[Any]) -> list[str]:
+    return [
+        item["name"]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    ]
+
+
+def _unknown_item(override: Override, depth: int, items: list[Any]) -> Problem:
+    """Part `depth` of the override's path names no item of the list `items`."""
+    part = override.path[depth]
+    at = ".".join(override.path[: depth + 1])
+    names = _names(items)
+    if part.isdigit() or not names:
+        message = f"expected a list index below {len(items)}, got {part!r}"
+    else:
+        hint = did_you_mean(part, names)
+        message = (
+            f"expected a list index below {len(items)} or the name of an item "
+            f"({one_of(names)}), got {part!r}{hint}"
+        )
+    return Problem(override.where, at, message)
 
 
 class _Places:
@@ -230,8 +260,8 @@ class _Places:
             path: f"{source}:{line}:{col}" for path, (line, col) in positions.items()
         }
 
-    def overridden(self, override: Override) -> None:
-        path = override.path
+    def overridden(self, override: Override, path: DataPath) -> None:
+        """`override` set the value at `path` (list items by index): problems there are its."""
         for known in [p for p in self.positions if p[: len(path)] == path]:
             del self.positions[known]
         for depth in range(1, len(path) + 1):  # keys the override created point at it too
@@ -279,6 +309,8 @@ _TAGS = frozenset(
         "drop_after",
         "partial",
         "auto",
+        "one_step",
+        "step_list",
     }
 )
 

@@ -493,21 +493,57 @@ EFFECT_NAMES = (
 )
 
 
+def _steps_kind(value: Any) -> str:
+    return "step_list" if isinstance(value, list) else "one_step"
+
+
+StepNames = Annotated[
+    Annotated[Name, Tag("one_step")]
+    | Annotated[Annotated[list[Name], Field(min_length=1)], Tag("step_list")],
+    Discriminator(
+        _steps_kind,
+        custom_error_type="steps",
+        custom_error_message="expected a step name or a list of step names",
+    ),
+]
+"""One step, or a list of them: `at: install_visit`, `at: [install_visit, repair]`."""
+
+
 class Failure(Model):
     """A named, probabilistic event on a step, a team or a journey."""
 
-    name: Name
-    at: Name | None = Field(None, description="step where it can happen")
+    name: Name = Field(
+        description="unique; names the failure in the summary's counts, in traces, and in "
+        "--set, --vary and compare paths (failures.NAME.probability)"
+    )
+    at: StepNames | None = Field(None, description="step, or list of steps, where it can happen")
     team: Name | None = Field(None, description="team whose steps it can happen on")
     journey: Name | None = Field(None, description="journey whose steps it can happen on")
     probability: Probability = Field(description="chance per attempt of a matching step")
+    group: Name | None = Field(
+        None,
+        description="failures of one group exclude each other: on each attempt of a step one "
+        "draw decides which of them, if any, happens, the failures taking shares of it as "
+        "large as their probabilities in the order listed (adding up to at most 1)",
+    )
     effect: Effect
+
+    @property
+    def steps(self) -> tuple[str, ...] | None:
+        """The steps named by `at`; None when it names none (any step matches)."""
+        if self.at is None:
+            return None
+        return (self.at,) if isinstance(self.at, str) else tuple(self.at)
 
     @model_validator(mode="after")
     def _somewhere(self) -> Failure:
         if isinstance(self.effect, ChannelDownEffect):
             if self.at is not None or self.team is not None or self.journey is not None:
                 raise ValueError("expected no at, team or journey for channel_down, got one")
+            if self.group is not None:
+                raise ValueError(
+                    "expected no group for channel_down (drawn per customer, not per step), got one"
+                )
             return self
         if self.at is None and self.team is None and self.journey is None:
             raise ValueError("expected at least one of at, team or journey, got none")
@@ -539,7 +575,8 @@ class Policies(Model):
     late_notification: Literal["none", "generic", "eta", "rebook"] = Field(
         "none",
         description="what the customer hears when a promise breaks: none; generic ('reply "
-        "CHANGE'), which does not stop them chasing; eta, a new time; rebook, a new window",
+        "CHANGE'), which does not stop them chasing; eta, a new time; rebook, a new window "
+        "around the expected time, from the field team's slots",
     )
     eta_margin: Duration = Field(
         60.0, description="eta: the new time given is the expected one plus this (default 1h)"

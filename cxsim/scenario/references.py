@@ -81,6 +81,7 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     failures = data.get("failures")
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         found.extend(_failure_problems(index, _mapping(failure), teams, journeys))
+    found.extend(_group_problems(failures if isinstance(failures, list) else []))
     segment_names = sorted(_segment_names(customers)) or ["default"]
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         down = _mapping(_mapping(_mapping(failure).get("effect")).get("channel_down"))
@@ -105,16 +106,56 @@ def _failure_problems(
         found.append(((*at, "journey"), _missing("journey", journey, list(journeys))))
     if isinstance(team, str) and team not in teams:
         found.append(((*at, "team"), _missing("team", team, list(teams))))
-    if isinstance(step, str):
-        where = [journeys[journey]] if journey in journeys else list(journeys.values())
-        steps = [name for spec in where for name in _mapping(_mapping(spec).get("steps"))]
-        if step not in steps:
-            found.append(((*at, "at"), _missing("step", step, steps)))
+    named: list[tuple[Path, Any]] = [((*at, "at"), step)]
+    if isinstance(step, list):
+        named = [((*at, "at", k), name) for k, name in enumerate(step)]
+    where = [journeys[journey]] if journey in journeys else list(journeys.values())
+    steps = [name for spec in where for name in _mapping(_mapping(spec).get("steps"))]
+    for path, name in named:
+        if isinstance(name, str) and name not in steps:
+            found.append((path, _missing("step", name, steps)))
     spawn = _mapping(_mapping(failure.get("effect")).get("spawn"))
     target = spawn.get("journey")
     if isinstance(target, str) and target not in journeys:
         path: Path = (*at, "effect", "spawn", "journey")
         found.append((path, _missing("journey", target, list(journeys))))
+    return found
+
+
+def _group_problems(failures: list[Any]) -> list[tuple[Path, str]]:
+    """Duplicate failure names, and groups whose failures cannot exclude each other.
+
+    A failure is addressed by its name (`--set failures.NAME.probability=0`), so names
+    are unique. The failures of a group share one draw per attempt of a step and split
+    [0, 1) in the order listed, so their probabilities add up to at most 1.
+    """
+    found: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+    groups: dict[str, list[int]] = {}
+    for index, failure in enumerate(failures):
+        failure = _mapping(failure)
+        name, group = failure.get("name"), failure.get("group")
+        if isinstance(name, str):
+            if name in seen:
+                found.append((("failures", index, "name"), f"duplicate failure name {name!r}"))
+            seen.add(name)
+        if isinstance(group, str):
+            groups.setdefault(group, []).append(index)
+    for group, members in groups.items():
+        specs = [_mapping(failures[index]) for index in members]
+        first: Path = ("failures", members[0], "group")
+        chances = [spec.get("probability") for spec in specs]
+        if all(isinstance(c, int | float) and not isinstance(c, bool) for c in chances):
+            total = sum(chances)
+            if total > 1 + 1e-9:
+                shares = ", ".join(
+                    f"{s.get('name')} {c:g}" for s, c in zip(specs, chances, strict=True)
+                )
+                message = (
+                    f"expected the probabilities of group {group!r} to add up to at most 1, "
+                    f"got {total:g} ({shares})"
+                )
+                found.append((first, message))
     return found
 
 
