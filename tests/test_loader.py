@@ -202,8 +202,8 @@ def test_unknown_distribution_and_step_type_suggest_the_valid_names() -> None:
     assert "(did you mean 'exponential'?)" in found
     (found,) = problems(GOOD.replace("type: contact", "type: contcat"))
     assert (
-        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment' "
-        "or 'field_visit'" in found
+        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment', "
+        "'field_visit' or 'wait'" in found
     )
     assert "(did you mean 'contact'?)" in found
 
@@ -236,6 +236,20 @@ def test_a_contact_needs_a_team_that_answers_its_channel() -> None:
         GOOD.replace("team: agents, handle_time", "team: agents, channel: chat, handle_time")
     )
     assert "expected a channel team 'agents' answers ('phone'), got 'chat'" in found
+
+
+def test_a_wait_names_its_owner_a_team_an_organization_or_nobody() -> None:
+    hold = "handle_time: 1min, next: hold}\n      hold: {type: wait, duration: 3d}\n"
+    text = GOOD.replace("handle_time: 1min}\n", hold)
+    missing = "s.yml:13:7: journeys.support.steps.hold: missing required key 'owner'"
+    assert problems(text) == [missing]
+    found = problems(text.replace("duration: 3d", "duration: 3d, owner: agent"))
+    assert found == [
+        "s.yml:13:40: journeys.support.steps.hold.owner: expected a team, an organization or "
+        "nobody ('agents' or 'nobody'), got 'agent' (did you mean 'agents'?)"
+    ]
+    for owner in ("agents", "nobody"):
+        parse_scenario(text.replace("duration: 3d", f"duration: 3d, owner: {owner}"), "s.yml")
 
 
 # --- overrides -------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ def build_world(
     drawn = [bind(failure, streams) for failure in scenario.failures]
     world.denials = [d for d in drawn if d.effect == "deny" and d.spec.team is not None]
     world.channel_teams = channels
+    world.organizations = {
+        name: Team(env, name, 0, [], 1 / 3, name, window=(start, scenario.horizon))
+        for name in scenario.organizations
+    }
     world.journeys = {
         name: build_journey(name, spec, streams, drawn) for name, spec in scenario.journeys.items()
     }

@@ -285,6 +285,9 @@ class World:
     """`deny` failures bound to a team: they can refuse a customer's follow-up contact."""
     channel_teams: dict[str, Team] = field(default_factory=dict)
     """For each channel, the team that answers it (the first listed in the scenario)."""
+    organizations: dict[str, Team] = field(default_factory=dict)
+    """Each organization as a holder of cases during a `wait` step: a team of nobody, with
+    no capacity and no counters read, outside `teams`."""
     segment_draw: CaseSampler | None = None
     """Draws each customer's segment, keyed by arrival index (None: one segment)."""
     open_counted: int = 0

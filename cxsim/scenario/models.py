@@ -281,6 +281,26 @@ class FieldVisitStep(Step):
     duration: Distribution = Field(description="time on site")
 
 
+NOBODY = "nobody"
+"""The owner of a wait held by no one: the case is ownerless while it waits."""
+
+
+class WaitStep(Step):
+    """Time passes with no team's capacity used: a supplier's lead time, a permit, a cooling-off.
+
+    Who holds the case meanwhile is stated, so ownership and orphans stay meaningful.
+    """
+
+    type: Literal["wait"]
+    duration: Distribution = Field(description="how long the case waits")
+    owner: Name = Field(
+        description="who holds the case while it waits: a team (no capacity used, nothing "
+        "offered or handled), an organization, or nobody (the case is let go: ownerless, it "
+        "is orphaned when the wait outlasts orphan_after); a team wins over an organization "
+        "of the same name"
+    )
+
+
 def _step_type(value: Any) -> str | None:
     if isinstance(value, dict):
         kind = value.get("type")
@@ -293,7 +313,8 @@ StepSpec = Annotated[
     | Annotated[TaskStep, Tag("task")]
     | Annotated[TransferStep, Tag("transfer")]
     | Annotated[AppointmentStep, Tag("appointment")]
-    | Annotated[FieldVisitStep, Tag("field_visit")],
+    | Annotated[FieldVisitStep, Tag("field_visit")]
+    | Annotated[WaitStep, Tag("wait")],
     Discriminator(
         _step_type,
         custom_error_type="step_type",
@@ -307,6 +328,7 @@ STEP_MODELS: dict[str, type[Step]] = {
     "transfer": TransferStep,
     "appointment": AppointmentStep,
     "field_visit": FieldVisitStep,
+    "wait": WaitStep,
 }
 """Step models keyed by their YAML `type`."""
 
