@@ -24,7 +24,7 @@ from cxsim.scenario.types import DIGITAL_CHANNELS
 from cxsim.warmup import BINS
 
 if TYPE_CHECKING:
-    from cxsim.calendars import Slots
+    from cxsim.calendars import Hours, Slots
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Journey
     from cxsim.metrics import Recorder
@@ -63,6 +63,7 @@ class Team:
         "channels",
         "closed_minutes",
         "handle_time",
+        "hours",
         "keeps_context",
         "name",
         "offered",
@@ -102,6 +103,8 @@ class Team:
         self.window_start, self.window_end = window
         self.closed_minutes = closed_minutes
         """Minutes the team is closed between two times; None for a team always open."""
+        self.hours: Hours | None = None
+        """When the team is open, by its calendar; None for a team always open."""
         self.capacity = size if closed_minutes is None else 0
         self.resource = StaffedResource(env, capacity=max(self.capacity, 1))
         self.resource.set_capacity(self.capacity)

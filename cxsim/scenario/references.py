@@ -14,6 +14,7 @@ from typing import Any
 from cxsim.scenario.models import NOBODY
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import parse_duration
+from cxsim.scenario.weekly import HOLIDAYS
 
 Path = tuple[str | int, ...]
 
@@ -48,6 +49,14 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     warmup, horizon = _duration(data.get("warmup", 0)), _duration(data.get("horizon"))
     if warmup is not None and horizon is not None and warmup >= horizon:
         found.append((("warmup",), "expected a warm-up shorter than the horizon, got one as long"))
+
+    if data.get("start") is None:
+        for name, calendar in _mapping(data.get("calendars")).items():
+            if HOLIDAYS in _mapping(calendar):
+                message = (
+                    "expected a scenario start date (start: 2026-12-01) to place them on, got none"
+                )
+                found.append((("calendars", name, HOLIDAYS), message))
 
     for name, team in teams.items():
         team = _mapping(team)
