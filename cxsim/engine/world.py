@@ -20,7 +20,7 @@ from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Segment
-from cxsim.scenario.types import DIGITAL_CHANNELS
+from cxsim.scenario.types import DIGITAL_CHANNELS, Exponential
 from cxsim.warmup import BINS
 
 if TYPE_CHECKING:
@@ -182,6 +182,10 @@ class Team:
         return self.offered - self.answered - self.abandoned
 
 
+RETURN_AFTER = Exponential.model_validate({"exponential": {"mean": 30.0}})
+"""When a customer comes back to a channel found closed, after it opens, unless told."""
+
+
 @dataclass
 class ChannelDown:
     """A channel that fails for a share of a segment's customers."""
@@ -207,6 +211,10 @@ class CustomerSegment:
     redial: float = 0.0
     redial_draw: Draw | None = None
     redial_after: Draw | None = None
+    return_after: Draw | None = None
+    """How long after a closed real-time channel opens the customer comes back."""
+    switch_when_closed: float = 0.0
+    switch_draw: Draw | None = None
     follow_up_after: float | None = None
     escalate_after: int | None = None
     give_up_after: float | None = None
@@ -340,6 +348,7 @@ def customer_segments(
         channels = said["channels"] or {}
         comfort = said["digital_comfort"]
         redial = said["redial"] or 0.0
+        switch = said["switch_when_closed"] or 0.0
         segment = CustomerSegment(
             name=spec.name,
             patience=streams.sampler("patience", spec.name, said["patience"])
@@ -361,6 +370,13 @@ def customer_segments(
             )
             if redial
             else None,
+            return_after=streams.sampler(
+                "behaviour",
+                f"{spec.name}.return_after",
+                said["return_after"] if said["return_after"] is not None else RETURN_AFTER,
+            ),
+            switch_when_closed=switch,
+            switch_draw=streams.uniform("behaviour", f"{spec.name}.switch") if switch else None,
             follow_up_after=said["follow_up_after"],
             escalate_after=said["escalate_after"],
         )

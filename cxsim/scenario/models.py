@@ -158,6 +158,17 @@ class Behaviour(Model):
     redial_after: Distribution | None = Field(
         None, description="how long before trying again after abandoning (default 10min)"
     )
+    return_after: Distribution | None = Field(
+        None,
+        description="a customer who finds a real-time channel (phone, chat, video, in person) "
+        "closed comes back this long after it opens (default {exponential: {mean: 30min}})",
+    )
+    switch_when_closed: Probability | None = Field(
+        None,
+        description="chance a customer who finds a real-time channel closed uses another "
+        "instead: one they use that is open or takes messages (email, social, sms, web, app), "
+        "answered by the same team (any team, for a follow-up); default 0",
+    )
     follow_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
         None,
         description="contact again when nothing has happened for this long, or at once when a "
