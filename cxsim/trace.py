@@ -101,7 +101,7 @@ def trace(
 
 DURATION_DETAILS = ("waited", "travel", "lost")
 """History details that are durations, told in human units."""
-TIME_DETAILS = ("due", "window_start", "until")
+TIME_DETAILS = ("due", "window_start", "until", "back")
 """History details that are clock times."""
 
 
