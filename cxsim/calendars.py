@@ -1,19 +1,28 @@
-"""Shifts and business hours: when a team is staffed, and arrival rates by hour of day.
+"""Shifts and business hours: when a team is staffed, and arrival rates by hour of the week.
 
-Simulated time 0 is Monday 00:00. A team with a calendar has its full size on duty
-while the calendar is open and nobody otherwise; people busy at closing time finish
-what they are doing.
+Simulated time 0 is 00:00 of the scenario's `start` date (a Monday unless it says
+otherwise). A team with a calendar has its full size on duty while the calendar is open
+and nobody otherwise — nobody all day on the calendar's holidays; people busy at closing
+time finish what they are doing.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from cxsim.scenario.weekly import MINUTES_PER_DAY, MINUTES_PER_WEEK, Interval, week_intervals
+from cxsim.scenario.weekly import (
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    Interval,
+    holidays,
+    week_intervals,
+)
 
 if TYPE_CHECKING:
     from cxsim.engine.world import Team
@@ -24,21 +33,20 @@ def open_intervals(calendar: dict[str, str | list[str]]) -> list[Interval]:
     return week_intervals(calendar)
 
 
-def staffing(
-    env: simpy.Environment, team: Team, intervals: list[Interval]
-) -> Generator[Any, Any, None]:
+def first_weekday(start: datetime.date) -> int:
+    """The weekday (Monday 0) simulated time 0 falls on."""
+    return start.weekday()
+
+
+def staffing(env: simpy.Environment, team: Team, hours: Hours) -> Generator[Any, Any, None]:
     """Open and close `team` at the calendar's boundaries, week after week."""
-    week = 0.0
-    while True:
-        for start, end in intervals:
-            opens, closes = week + start, week + end
-            if env.now < opens:
-                yield env.timeout(opens - env.now)
-            if env.now < closes:
-                team.staff(team.size, env.now)
-                yield env.timeout(closes - env.now)
-                team.staff(0, env.now)
-        week += MINUTES_PER_WEEK
+    for opens, closes in hours.spans(env.now):
+        if env.now < opens:
+            yield env.timeout(opens - env.now)
+        if env.now < closes:
+            team.staff(team.size, env.now)
+            yield env.timeout(closes - env.now)
+            team.staff(0, env.now)
 
 
 def closed_minutes(intervals: list[Interval]) -> Callable[[float, float], float]:
@@ -61,34 +69,120 @@ def closed_minutes(intervals: list[Interval]) -> Callable[[float, float], float]
     return closed
 
 
-def rate_at(per_hour: list[float], time: float) -> float:
-    """The arrival rate in force at `time`, from 24 hourly rates."""
-    return per_hour[int((time % MINUTES_PER_DAY) // 60)]
+class Hours:
+    """When a calendar is open: its weekly spans, turned to time 0's weekday, less holidays.
+
+    `week` holds the open spans in minutes since the start of a week that begins at time
+    0's weekday; `holidays` the days (counted from time 0) closed all day.
+    """
+
+    def __init__(self, week: list[Interval], closed_days: Iterable[int] = ()) -> None:
+        self.week = week
+        self.holidays = sorted(set(closed_days))
+        self._weekly_closed = closed_minutes(week)
+
+    def spans(self, after: float) -> Generator[Interval, None, None]:
+        """Open spans in time order, from the one that contains or follows `after`."""
+        week = math.floor(after / MINUTES_PER_WEEK) * MINUTES_PER_WEEK
+        while True:
+            for start, end in self.week:
+                if week + end > after:
+                    for span in self._cut(week + start, week + end):
+                        if span[1] > after:
+                            yield span
+            week += MINUTES_PER_WEEK
+
+    def _cut(self, low: float, high: float) -> Generator[Interval, None, None]:
+        """The span [low, high) less the holidays in it."""
+        first = bisect.bisect_left(self.holidays, math.floor(low / MINUTES_PER_DAY))
+        for day in self.holidays[first:]:
+            opens = day * MINUTES_PER_DAY
+            if opens >= high:
+                break
+            if opens > low:
+                yield low, opens
+            low = max(low, opens + MINUTES_PER_DAY)
+            if low >= high:
+                return
+        yield low, high
+
+    def next_open(self, time: float) -> float:
+        """The first moment at or after `time` when the calendar is open."""
+        start, _ = next(self.spans(time))
+        return max(start, time)
+
+    def is_open(self, time: float) -> bool:
+        """Whether the calendar is open at `time`."""
+        return self.next_open(time) <= time
+
+    def closed_minutes(self, low: float, high: float) -> float:
+        """Minutes the calendar is closed between two times, holidays included."""
+        closed = self._weekly_closed(low, high)
+        if not self.holidays or high <= low:
+            return closed
+        first = bisect.bisect_left(self.holidays, math.floor(low / MINUTES_PER_DAY))
+        for day in self.holidays[first:]:
+            opens = day * MINUTES_PER_DAY
+            if opens >= high:
+                break
+            a, b = max(low, opens), min(high, opens + MINUTES_PER_DAY)
+            if b > a:  # the hours the week would have been open that day are closed
+                closed += (b - a) - self._weekly_closed(a, b)
+        return closed
+
+
+ALWAYS_OPEN = Hours([(0.0, MINUTES_PER_WEEK)])
+"""The hours of a team without a calendar."""
+
+
+def business_hours(calendar: dict[str, str | list[str]], start: datetime.date) -> Hours:
+    """A calendar's hours for a run whose time 0 is 00:00 of `start`."""
+    week = _turn(week_intervals(calendar), first_weekday(start) * MINUTES_PER_DAY)
+    days = [(day - start).days for day in holidays(calendar)]
+    return Hours(week, [day for day in days if day >= 0])
+
+
+def _turn(intervals: list[Interval], offset: float) -> list[Interval]:
+    """Spans of a week from Monday 00:00 as spans of a week starting `offset` later."""
+    spans: list[Interval] = []
+    for start, end in intervals:
+        start, end = start - offset, end - offset
+        if end <= 0:
+            spans.append((start + MINUTES_PER_WEEK, end + MINUTES_PER_WEEK))
+        elif start < 0:
+            spans.extend([(start + MINUTES_PER_WEEK, MINUTES_PER_WEEK), (0.0, end)])
+        else:
+            spans.append((start, end))
+    spans.sort()
+    merged: list[Interval] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def rate_at(profile: list[float], time: float) -> float:
+    """The arrival rate in force at `time`, from hourly rates repeating from time 0 on."""
+    return profile[int(time // 60) % len(profile)]
 
 
 class Slots:
     """Appointment windows of a field team, limited by its technicians' visits per day.
 
     Windows start at the team's opening and follow each other (08:00–12:00, 12:00–16:00
-    for a 4h window); a team without a calendar has windows from midnight on. A window
-    takes at most one booking per technician, a day at most `per_day` bookings.
+    for a 4h window); a team without a calendar has windows from midnight on, and none
+    on its calendar's holidays. A window takes at most one booking per technician, a day
+    at most `per_day` bookings.
     """
 
-    def __init__(self, technicians: int, per_day: int, intervals: list[Interval] | None) -> None:
+    def __init__(self, technicians: int, per_day: int, hours: Hours | None) -> None:
         self.technicians = max(technicians, 1)
         self.per_day = max(per_day, 1)
-        self.intervals = intervals or [(0.0, float(MINUTES_PER_WEEK))]
+        self.hours = hours or ALWAYS_OPEN
         self.booked: dict[int, int] = {}
         self.windows: dict[float, int] = {}
-
-    def _spans(self, after: float) -> Generator[tuple[float, float], None, None]:
-        """Open spans in time order, from the one that contains or follows `after`."""
-        week = math.floor(after / MINUTES_PER_WEEK) * MINUTES_PER_WEEK
-        while True:
-            for start, end in self.intervals:
-                if week + end > after:
-                    yield week + start, week + end
-            week += MINUTES_PER_WEEK
 
     def book(self, earliest: float, window: float, around: bool = False) -> float:
         """Book the first window starting at or after `earliest` on a day with a slot left.
@@ -96,7 +190,7 @@ class Slots:
         `around`: the first window ending after `earliest` instead, the one that time falls
         in when it is open (a window offered anew around the expected time of a visit).
         """
-        for opens, closes in self._spans(earliest):
+        for opens, closes in self.hours.spans(earliest):
             if around:
                 steps = max(0, math.floor((earliest - opens) / window + 1e-9))
             else:

@@ -18,7 +18,7 @@ from cxsim.montecarlo import replication_seeds
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.units import format_duration
-from cxsim.scenario.weekly import DAYS
+from cxsim.scenario.weekly import DAYS, DEFAULT_START
 
 WORST_METRICS = (
     "time_to_resolution",
@@ -101,17 +101,17 @@ def trace(
 
 DURATION_DETAILS = ("waited", "travel", "lost")
 """History details that are durations, told in human units."""
-TIME_DETAILS = ("due", "window_start")
+TIME_DETAILS = ("due", "window_start", "until", "back")
 """History details that are clock times."""
 
 
-def clock(minutes: float) -> str:
-    """`day  3 Thu 14:05` for a simulated time (time 0 is Monday 00:00)."""
+def clock(minutes: float, weekday: int = 0) -> str:
+    """`day  3 Thu 14:05` for a simulated time, time 0 being 00:00 of `weekday` (Monday 0)."""
     day, rest = divmod(minutes, 1440.0)
     hours, mins = divmod(round(rest), 60)
     if hours == 24:
         day, hours = day + 1, 0
-    return f"day {int(day):>3} {DAYS[int(day) % 7].title()} {hours:02d}:{mins:02d}"
+    return f"day {int(day):>3} {DAYS[(int(day) + weekday) % 7].title()} {hours:02d}:{mins:02d}"
 
 
 def _who(scenario: Scenario, event: Event) -> str:
@@ -122,14 +122,14 @@ def _who(scenario: Scenario, event: Event) -> str:
     return f"{event.team} ({', '.join(parts)})" if parts else event.team
 
 
-def _what(event: Event) -> str:
+def _what(event: Event, weekday: int) -> str:
     details = dict(event.details)
     for key in DURATION_DETAILS:
         if key in details:
             details[key] = format_duration(details[key])
     for key in TIME_DETAILS:
         if key in details:
-            details[key] = clock(details[key]).replace("  ", " ")
+            details[key] = clock(details[key], weekday).replace("  ", " ")
     extra = "  ".join(f"{key}={value}" for key, value in details.items() if value is not None)
     return f"{event.what.replace('_', ' ')}  {extra}".rstrip()
 
@@ -148,9 +148,11 @@ def format_trace(found: Trace) -> str:
         for event in part.history or []:
             entries.append((event.time, order, part.label, event))
     entries.sort(key=lambda entry: (entry[0], entry[1]))
+    weekday = (found.scenario.start or DEFAULT_START).weekday()
     for time, _, label, event in entries:
         prefix = "" if label == case.label else f"[{label}] "
-        lines.append(f"{clock(time)}  {_who(found.scenario, event):<32} {prefix}{_what(event)}")
+        who, what = _who(found.scenario, event), _what(event, weekday)
+        lines.append(f"{clock(time, weekday)}  {who:<32} {prefix}{what}")
     lines.append(_verdict(found))
     return "\n".join(lines)
 

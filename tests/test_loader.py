@@ -202,8 +202,8 @@ def test_unknown_distribution_and_step_type_suggest_the_valid_names() -> None:
     assert "(did you mean 'exponential'?)" in found
     (found,) = problems(GOOD.replace("type: contact", "type: contcat"))
     assert (
-        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment' "
-        "or 'field_visit'" in found
+        "unknown step type 'contcat', expected 'contact', 'task', 'transfer', 'appointment', "
+        "'field_visit' or 'wait'" in found
     )
     assert "(did you mean 'contact'?)" in found
 
@@ -236,6 +236,20 @@ def test_a_contact_needs_a_team_that_answers_its_channel() -> None:
         GOOD.replace("team: agents, handle_time", "team: agents, channel: chat, handle_time")
     )
     assert "expected a channel team 'agents' answers ('phone'), got 'chat'" in found
+
+
+def test_a_wait_names_its_owner_a_team_an_organization_or_nobody() -> None:
+    hold = "handle_time: 1min, next: hold}\n      hold: {type: wait, duration: 3d}\n"
+    text = GOOD.replace("handle_time: 1min}\n", hold)
+    missing = "s.yml:13:7: journeys.support.steps.hold: missing required key 'owner'"
+    assert problems(text) == [missing]
+    found = problems(text.replace("duration: 3d", "duration: 3d, owner: agent"))
+    assert found == [
+        "s.yml:13:40: journeys.support.steps.hold.owner: expected a team, an organization or "
+        "nobody ('agents' or 'nobody'), got 'agent' (did you mean 'agents'?)"
+    ]
+    for owner in ("agents", "nobody"):
+        parse_scenario(text.replace("duration: 3d", f"duration: 3d, owner: {owner}"), "s.yml")
 
 
 # --- overrides -------------------------------------------------------------------------------
@@ -368,3 +382,31 @@ def test_warmup_auto_drain_and_partial_give_up_read_and_say_what_is_wrong() -> N
     assert any(
         "customers.give_up_after.probability: expected a number less than" in p for p in found
     )
+
+
+def test_weekly_arrivals_start_dates_and_holidays_say_what_is_wrong() -> None:
+    weekly = GOOD.replace(
+        "arrivals: 2/min", 'arrivals: {weekly: {mon-fri: {"8-12": 4/h}, fri: {"9-10": 1/h}}}'
+    )
+    assert problems(weekly) == [
+        "s.yml:4:14: customers.arrivals.weekly: fri is given twice, in 'mon-fri' and 'fri'"
+    ]
+    assert problems(GOOD.replace("arrivals: 2/min", "arrivals: {weekly: {sat: {}}}")) == [
+        "s.yml:4:14: customers.arrivals.weekly: "
+        "expected at least one hour with a positive rate, got none"
+    ]
+    holidays = GOOD.replace(
+        "customers:", 'calendars:\n  office: {mon-fri: "8-17", holidays: [2026-12-25]}\ncustomers:'
+    )
+    assert problems(holidays) == [
+        "s.yml:4:29: calendars.office.holidays: expected a scenario start date "
+        "(start: 2026-12-01) to place them on, got none"
+    ]
+    parse_scenario(holidays.replace("horizon: 1d", "horizon: 1d\nstart: 2026-12-21"), "s.yml")
+    found = problems(holidays.replace("2026-12-25]", "2026-12-32]"), "start=2026-13-01")
+    assert (
+        "--set start=2026-13-01: start: expected a date such as 2026-12-25, got '2026-13-01'"
+        in found
+    )
+    bad_date = "s.yml:4:3: calendars.office: expected a date such as 2026-12-25, got '2026-12-32'"
+    assert bad_date in found

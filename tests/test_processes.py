@@ -132,3 +132,70 @@ def test_back_office_team_closed_until_its_calendar_opens() -> None:
     # staffed 9 h a day plus 7 h of overtime on Monday, busy 16 h: occupancy stays <= 1
     assert office.busy_area == 960
     assert office.staffed_area == 2 * 540 + 420
+
+
+WAITS = """
+    name: waits
+    horizon: 30d
+    organizations: {builder: {}, city: {kind: partner}}
+    policies: {orphan_after: 5d}
+    customers:
+      arrivals: {cohort: 1}
+      journey: permit
+      channels: {phone: 1}
+      follow_up_after: 4d
+    teams:
+      desk: {size: 1, channels: [phone], org: builder, handle_time: 10min}
+      clerks: {size: 1, org: city}
+    journeys:
+      permit:
+        start: apply
+        steps:
+          apply: {type: contact, team: desk, channel: phone, handle_time: 20min, next: review}
+          review: {type: wait, duration: 10d, owner: nobody, promise: 8d, next: cooling}
+          cooling: {type: wait, duration: 2d, owner: city, next: stamp}
+          stamp: {type: wait, duration: 1d, owner: clerks}
+"""
+
+
+def test_waits_are_held_by_nobody_an_organization_or_a_team_without_work() -> None:
+    run = Run(scenario(WAITS))
+    day = 1440
+    assert run.log(1) == [
+        (0, "desk", "contact"),
+        (0, "desk", "owner"),
+        (0, "desk", "answered"),
+        (20, "—", "promise"),
+        (20, None, "owner"),  # nobody holds the case while the review runs
+        (20, None, "waiting"),
+        (8 * day + 20, "—", "promise broken"),
+        (8 * day + 20, "desk", "follows up"),  # the customer chases during the wait
+        (8 * day + 20, "desk", "answered"),
+        (8 * day + 30, "desk", "nothing moves"),
+        (10 * day + 20, None, "wait over"),
+        (10 * day + 20, "city", "owner"),
+        (10 * day + 20, "city", "waiting"),
+        (12 * day + 20, "city", "wait over"),
+        (12 * day + 20, "clerks", "owner"),
+        (12 * day + 20, "clerks", "waiting"),
+        (13 * day + 20, "clerks", "wait over"),
+        (13 * day + 20, None, "resolved"),
+    ]
+    case = run.cases[1]
+    assert case.history is not None
+    waiting = {"step": "review", "until": 10 * day + 20, "held_by": "nobody"}
+    assert case.history[5].details == waiting
+    # ten days with nobody, more than orphan_after; desk → city → clerks: two handoffs
+    assert (case.orphaned, case.orphan_time) == (True, 10 * day)
+    assert (case.handoffs, case.cross_org_handoffs) == (2, 1)
+    clerks = run.world.teams["clerks"]
+    assert (clerks.offered, clerks.answered, clerks.busy_area) == (0, 0, 0.0)
+
+
+def test_a_wait_sets_when_the_case_is_expected_to_move_for_an_eta() -> None:
+    text = WAITS.replace("policies: {orphan_after: 5d}", "policies: {late_notification: eta}")
+    run = Run(scenario(text))
+    day = 1440
+    told = [e for e in run.cases[1].history or [] if e.what == "told"]
+    # broken at day 8: the new time is the end of the wait plus the 1h margin
+    assert [(e.time, e.details["due"]) for e in told] == [(8 * day + 20, 10 * day + 80)]

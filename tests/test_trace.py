@@ -38,6 +38,7 @@ policies: {watchdog: {after: 14d, team: relations}}
 def test_clock_reads_days_weekdays_and_hours() -> None:
     assert clock(0) == "day   0 Mon 00:00"
     assert clock(1440 * 8 + 14 * 60 + 5) == "day   8 Tue 14:05"
+    assert clock(1440 * 8 + 14 * 60 + 5, weekday=5) == "day   8 Sun 14:05"  # from a Saturday
 
 
 def test_trace_tells_the_worst_case_with_its_child(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""New cases: Poisson arrivals (constant or by hour of day) or a cohort at time 0.
+"""New cases: Poisson arrivals (constant, by hour of the day or of the week) or a cohort.
 
 Each stream of work has its own arrivals process and its own draws.
 
@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from cxsim.calendars import rate_at
+from cxsim.calendars import first_weekday, rate_at
 from cxsim.distributions import Sampler
 from cxsim.engine.case import Case
 from cxsim.engine.journey import run_case
-from cxsim.scenario.models import CohortArrivals, HourlyArrivals
+from cxsim.scenario.models import CohortArrivals, HourlyArrivals, WeeklyArrivals
 from cxsim.scenario.types import Exponential
+from cxsim.scenario.weekly import DEFAULT_START
 
 if TYPE_CHECKING:
     from cxsim.engine.world import CustomerStream, World
@@ -54,16 +55,21 @@ def open_case(env: simpy.Environment, world: World, stream: CustomerStream, inde
 
 
 def _gaps(
-    env: simpy.Environment, world: World, spec: float | HourlyArrivals, prefix: str
+    env: simpy.Environment,
+    world: World,
+    spec: float | HourlyArrivals | WeeklyArrivals,
+    prefix: str,
 ) -> Sampler:
-    """Time to the next arrival: exponential, or thinned from the peak rate by hour.
+    """Time to the next arrival: exponential, or thinned from the peak rate by hour of the week.
 
     `prefix` (a stream's name, when there are several) gives each stream its own draws.
     """
     streams = world.streams
-    if not isinstance(spec, HourlyArrivals):
+    if not isinstance(spec, HourlyArrivals | WeeklyArrivals):
         return streams.sequence("arrivals", f"{prefix}gaps", _exponential(1 / spec))
-    per_hour = spec.per_hour()
+    monday = spec.per_week()
+    turn = 24 * first_weekday(world.scenario.start or DEFAULT_START)
+    per_hour = monday[turn:] + monday[:turn]  # hours of the week from time 0's weekday on
     peak = max(per_hour)
     gap = streams.sequence("arrivals", f"{prefix}gaps", _exponential(1 / peak))
     accept = streams.generator("arrivals", f"{prefix}thinning")

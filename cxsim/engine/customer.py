@@ -9,7 +9,8 @@ customer tells the story again. If the case is stalled at a step within that tea
 failure of the team makes it refuse; otherwise the contact only costs both sides time.
 After `escalate_after` fruitless contacts in a row the customer goes public: the next
 contacts go to the social channel (if they use it: not without digital comfort). After
-`give_up_after` the customer gives up and the case ends unresolved.
+`give_up_after` the customer gives up and the case ends unresolved. A follow-up on a
+real-time channel that is closed waits for it to open (`processes/hours.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import simpy
 
 from cxsim.failures import applies, occurring
 from cxsim.processes.contact import reach, serve
+from cxsim.processes.hours import keep_hours
 from cxsim.processes.outcomes import LEFT
 
 if TYPE_CHECKING:
@@ -107,6 +109,11 @@ def follow_up(env: simpy.Environment, world: World, case: Case) -> Generator[Any
         channel = segment.pick_channel(usable, case)
         team = world.channel_teams[channel]
     channel = yield from reach(env, case, team, channel)
+    asked = env.now
+    public = escalate and channel == SOCIAL
+    channel = yield from keep_hours(env, case, world.channel_teams, channel, public)
+    if env.now > asked and (case.ended_at is not None or case.progress_at > asked):
+        return  # the case moved while the customer waited for the channel to open
     team = world.channel_teams.get(channel, team)
     assert team.handle_time is not None
     case.contacts += 1

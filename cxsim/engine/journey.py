@@ -22,8 +22,8 @@ from cxsim.engine.promises import keep_about, make_promise
 from cxsim.engine.streams import Streams
 from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies, occurring
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
+from cxsim.scenario.models import NOBODY, Step
 from cxsim.scenario.models import Journey as JourneySpec
-from cxsim.scenario.models import Step
 from cxsim.scenario.references import END
 
 if TYPE_CHECKING:
@@ -145,7 +145,8 @@ def attempt(
     its failures anew: one draw per group, for those acting before the work and after it.
     """
     if node.spec.promise is not None:
-        by = getattr(node.spec, "team", None) or "—"
+        by = getattr(node.spec, "team", None) or getattr(node.spec, "owner", None)
+        by = "—" if by in (None, NOBODY) else by  # a wait's owner makes its promise
         due = env.now + node.spec.promise
         make_promise(env, world, case, node.name, due, by, about=node.name)
     while True:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from cxsim.calendars import Slots, closed_minutes, open_intervals, staffing
+from cxsim.calendars import Slots, business_hours, staffing
 from cxsim.engine.arrivals import arrivals
 from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
@@ -23,6 +23,7 @@ from cxsim.engine.world import Team, World, customer_streams
 from cxsim.failures import bind_all
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import CohortArrivals, Scenario
+from cxsim.scenario.weekly import DEFAULT_START
 
 
 def scenario_warmup(scenario: Scenario) -> float:
@@ -50,9 +51,10 @@ def build_world(
     start = scenario_warmup(scenario) if warmup is None else warmup
     teams: dict[str, Team] = {}
     channels: dict[str, Team] = {}
+    day_one = scenario.start or DEFAULT_START
     for name, spec in scenario.teams.items():
         calendar = scenario.calendars.get(spec.calendar) if spec.calendar else None
-        intervals = open_intervals(calendar) if calendar is not None else None
+        hours = business_hours(calendar, day_one) if calendar is not None else None
         team = Team(
             env,
             name,
@@ -61,8 +63,9 @@ def build_world(
             spec.service_level_target,
             spec.org,
             window=(start, scenario.horizon),
-            closed_minutes=closed_minutes(intervals) if intervals is not None else None,
+            closed_minutes=hours.closed_minutes if hours is not None else None,
         )
+        team.hours = hours
         teams[name] = team
         team.handle_time = streams.sampler("handling", f"{name}.handle_time", spec.handle_time)
         team.powers = None if spec.powers == "all" else frozenset(spec.powers)
@@ -72,11 +75,11 @@ def build_world(
             team.revive_draw = streams.uniform("behaviour", f"{name}.revive")
         if spec.travel is not None:
             team.travel = streams.sampler("handling", f"{name}.travel", spec.travel)
-        team.slots = Slots(spec.size, spec.size * spec.visits_per_day, intervals)
+        team.slots = Slots(spec.size, spec.size * spec.visits_per_day, hours)
         for channel in spec.channels:
             channels.setdefault(channel, team)
-        if intervals is not None:
-            env.process(staffing(env, team, intervals))
+        if hours is not None:
+            env.process(staffing(env, team, hours))
     work = customer_streams(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, work, history=history)
     world.warmup = start
@@ -87,6 +90,10 @@ def build_world(
     drawn = bind_all(scenario.failures, streams)
     world.denials = [d for d in drawn if d.effect == "deny" and d.spec.team is not None]
     world.channel_teams = channels
+    world.organizations = {
+        name: Team(env, name, 0, [], 1 / 3, name, window=(start, scenario.horizon))
+        for name in scenario.organizations
+    }
     world.journeys = {
         name: build_journey(name, spec, streams, drawn) for name, spec in scenario.journeys.items()
     }

@@ -20,11 +20,11 @@ from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Stream
-from cxsim.scenario.types import DIGITAL_CHANNELS
+from cxsim.scenario.types import DIGITAL_CHANNELS, Exponential
 from cxsim.warmup import BINS
 
 if TYPE_CHECKING:
-    from cxsim.calendars import Slots
+    from cxsim.calendars import Hours, Slots
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Journey
     from cxsim.metrics import Recorder
@@ -63,6 +63,7 @@ class Team:
         "channels",
         "closed_minutes",
         "handle_time",
+        "hours",
         "keeps_context",
         "name",
         "offered",
@@ -102,6 +103,8 @@ class Team:
         self.window_start, self.window_end = window
         self.closed_minutes = closed_minutes
         """Minutes the team is closed between two times; None for a team always open."""
+        self.hours: Hours | None = None
+        """When the team is open, by its calendar; None for a team always open."""
         self.capacity = size if closed_minutes is None else 0
         self.resource = StaffedResource(env, capacity=max(self.capacity, 1))
         self.resource.set_capacity(self.capacity)
@@ -179,6 +182,10 @@ class Team:
         return self.offered - self.answered - self.abandoned
 
 
+RETURN_AFTER = Exponential.model_validate({"exponential": {"mean": 30.0}})
+"""When a customer comes back to a channel found closed, after it opens, unless told."""
+
+
 @dataclass
 class ChannelDown:
     """A channel that fails for a share of a segment's customers."""
@@ -204,6 +211,10 @@ class CustomerSegment:
     redial: float = 0.0
     redial_draw: Draw | None = None
     redial_after: Draw | None = None
+    return_after: Draw | None = None
+    """How long after a closed real-time channel opens the customer comes back."""
+    switch_when_closed: float = 0.0
+    switch_draw: Draw | None = None
     follow_up_after: float | None = None
     escalate_after: int | None = None
     give_up_after: float | None = None
@@ -317,6 +328,9 @@ class World:
     """`deny` failures bound to a team: they can refuse a customer's follow-up contact."""
     channel_teams: dict[str, Team] = field(default_factory=dict)
     """For each channel, the team that answers it (the first listed in the scenario)."""
+    organizations: dict[str, Team] = field(default_factory=dict)
+    """Each organization as a holder of cases during a `wait` step: a team of nobody, with
+    no capacity and no counters read, outside `teams`."""
     open_counted: int = 0
     """Counted root cases open now; the run ends once none is left after the horizon."""
     drained: Any = None
@@ -370,6 +384,7 @@ def customer_segments(
         channels = said["channels"] or {}
         comfort = said["digital_comfort"]
         redial = said["redial"] or 0.0
+        switch = said["switch_when_closed"] or 0.0
         segment = CustomerSegment(
             name=spec.name,
             patience=streams.sampler("patience", key, said["patience"])
@@ -391,6 +406,13 @@ def customer_segments(
             )
             if redial
             else None,
+            return_after=streams.sampler(
+                "behaviour",
+                f"{key}.return_after",
+                said["return_after"] if said["return_after"] is not None else RETURN_AFTER,
+            ),
+            switch_when_closed=switch,
+            switch_draw=streams.uniform("behaviour", f"{key}.switch") if switch else None,
             follow_up_after=said["follow_up_after"],
             escalate_after=said["escalate_after"],
         )

@@ -16,6 +16,7 @@ from cxsim.processes.field_visit import field_visit
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.processes.task import task
 from cxsim.processes.transfer import transfer
+from cxsim.processes.wait import wait
 
 if TYPE_CHECKING:
     import simpy
@@ -32,6 +33,7 @@ STEP_PROCESSES: dict[str, StepProcess] = {
     "transfer": transfer,
     "appointment": appointment,
     "field_visit": field_visit,
+    "wait": wait,
 }
 """Step blocks keyed by the YAML `type` of the step."""
 

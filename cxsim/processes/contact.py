@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from simpy import Interrupt
 
+from cxsim.processes.hours import keep_hours
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.scenario.models import ContactStep
 from cxsim.scenario.types import REAL_TIME_CHANNELS
@@ -29,7 +30,7 @@ def contact(
     team = world.teams[spec.team]
     segment = case.segment
     channel = spec.channel or segment.pick_channel(team.channels, case)
-    if segment.redial or case.down:
+    if segment.redial or case.down or team.hours is not None:
         return _persist(env, world, case, team, channel, node.draw["handle_time"], spec.channel)
     case.contacts += 1
     # hands back the generator itself rather than delegating to it: one frame less per event
@@ -45,10 +46,13 @@ def _persist(
     handle_time: Draw,
     fixed: str | None,
 ) -> Generator[Any, Any, str]:
-    """A contact by a customer who may find the channel down, or redial after abandoning."""
+    """A contact by a customer who may find the channel down or closed, or redial after
+    abandoning."""
     segment = case.segment
+    answered = dict.fromkeys(team.channels, team)
     while True:
         channel = yield from reach(env, case, team, channel)
+        channel = yield from keep_hours(env, case, answered, channel, fixed is not None)
         case.contacts += 1
         outcome = yield from serve(env, world, case, team, channel, handle_time, "contact")
         if outcome is not LEFT:

@@ -305,6 +305,7 @@ _TAGS = frozenset(
         "bare",
         "rate",
         "hourly",
+        "weekly",
         "cohort",
         "drop_after",
         "partial",
@@ -351,7 +352,7 @@ def _message(item: Any, loc: tuple[Any, ...], path: tuple[str | int, ...]) -> st
         return _unknown_choice(value, "distribution", list(DISTRIBUTIONS))
     if kind == "arrivals":
         return _unknown_choice(
-            value, "kind of arrivals", ["hourly", "cohort"], "a rate such as 9/min, "
+            value, "kind of arrivals", ["hourly", "weekly", "cohort"], "a rate such as 9/min, "
         )
     if kind == "effect":
         return _unknown_choice(value, "effect", list(EFFECT_NAMES))

@@ -7,9 +7,18 @@ step's team exist?) are in `references.py`.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
 
 from cxsim.scenario.types import (
     Channel,
@@ -21,7 +30,12 @@ from cxsim.scenario.types import (
     check_probabilities,
     single_key,
 )
-from cxsim.scenario.weekly import check_calendar, hourly_profile
+from cxsim.scenario.weekly import (
+    check_calendar,
+    hourly_profile,
+    parse_date,
+    weekly_profile,
+)
 
 Name = Annotated[str, Field(min_length=1)]
 
@@ -45,6 +59,29 @@ class HourlyArrivals(Model):
         """The arrival rate per minute in each of the 24 hours of the day."""
         return hourly_profile(self.hourly)
 
+    def per_week(self) -> list[float]:
+        """The arrival rate per minute in each of the 168 hours of the week: every day alike."""
+        return self.per_hour() * 7
+
+
+class WeeklyArrivals(Model):
+    """Poisson arrivals whose rate depends on the weekday and the hour; unlisted ones have none."""
+
+    weekly: dict[str, dict[str, Rate]] = Field(
+        description='rates by days and hours, days as calendars write them: {mon-fri: {"8-12": '
+        '40/h, "12-18": 20/h}, sat: {"9-13": 10/h}}; a day may be given once'
+    )
+
+    @model_validator(mode="after")
+    def _hours(self) -> WeeklyArrivals:
+        if not any(weekly_profile(self.weekly)):
+            raise ValueError("expected at least one hour with a positive rate, got none")
+        return self
+
+    def per_week(self) -> list[float]:
+        """The arrival rate per minute in each of the 168 hours of the week, from Monday 00:00."""
+        return weekly_profile(self.weekly)
+
 
 class CohortArrivals(Model):
     """A fixed number of cases, all opened at time 0."""
@@ -53,17 +90,20 @@ class CohortArrivals(Model):
 
 
 def _arrivals_kind(value: Any) -> str | None:
-    return single_key(value, "rate", {"hourly": HourlyArrivals, "cohort": CohortArrivals})
+    kinds = {"hourly": HourlyArrivals, "weekly": WeeklyArrivals, "cohort": CohortArrivals}
+    return single_key(value, "rate", kinds)
 
 
 Arrivals = Annotated[
     Annotated[Annotated[Rate, Field(gt=0)], Tag("rate")]
     | Annotated[HourlyArrivals, Tag("hourly")]
+    | Annotated[WeeklyArrivals, Tag("weekly")]
     | Annotated[CohortArrivals, Tag("cohort")],
     Discriminator(
         _arrivals_kind,
         custom_error_type="arrivals",
-        custom_error_message="expected a rate such as 9/min, {hourly: {...}} or {cohort: N}",
+        custom_error_message="expected a rate such as 9/min, {hourly: {...}}, {weekly: {...}} "
+        "or {cohort: N}",
     ),
 ]
 
@@ -117,6 +157,17 @@ class Behaviour(Model):
     )
     redial_after: Distribution | None = Field(
         None, description="how long before trying again after abandoning (default 10min)"
+    )
+    return_after: Distribution | None = Field(
+        None,
+        description="a customer who finds a real-time channel (phone, chat, video, in person) "
+        "closed comes back this long after it opens (default {exponential: {mean: 30min}})",
+    )
+    switch_when_closed: Probability | None = Field(
+        None,
+        description="chance a customer who finds a real-time channel closed uses another "
+        "instead: one they use that is open or takes messages (email, social, sms, web, app), "
+        "answered by the same team (any team, for a follow-up); default 0",
     )
     follow_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
         None,
@@ -231,7 +282,15 @@ class Organization(Model):
 
 
 Calendar = Annotated[dict[str, str | list[str]], AfterValidator(check_calendar)]
-"""Opening hours by day: `{mon-fri: "08:00-17:00", sat: "09:00-12:00"}`."""
+"""Opening hours by day: `{mon-fri: "08:00-17:00", sat: "09:00-12:00"}`, and public
+holidays, closed all day: `holidays: [2026-12-25, 2026-12-26]`."""
+
+Date = Annotated[
+    datetime.date,
+    BeforeValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "a date: 2026-12-25"}),
+]
+"""A calendar date, written `2026-12-25`."""
 
 
 class Team(Model):
@@ -348,6 +407,26 @@ class FieldVisitStep(Step):
     duration: Distribution = Field(description="time on site")
 
 
+NOBODY = "nobody"
+"""The owner of a wait held by no one: the case is ownerless while it waits."""
+
+
+class WaitStep(Step):
+    """Time passes with no team's capacity used: a supplier's lead time, a permit, a cooling-off.
+
+    Who holds the case meanwhile is stated, so ownership and orphans stay meaningful.
+    """
+
+    type: Literal["wait"]
+    duration: Distribution = Field(description="how long the case waits")
+    owner: Name = Field(
+        description="who holds the case while it waits: a team (no capacity used, nothing "
+        "offered or handled), an organization, or nobody (the case is let go: ownerless, it "
+        "is orphaned when the wait outlasts orphan_after); a team wins over an organization "
+        "of the same name"
+    )
+
+
 def _step_type(value: Any) -> str | None:
     if isinstance(value, dict):
         kind = value.get("type")
@@ -360,7 +439,8 @@ StepSpec = Annotated[
     | Annotated[TaskStep, Tag("task")]
     | Annotated[TransferStep, Tag("transfer")]
     | Annotated[AppointmentStep, Tag("appointment")]
-    | Annotated[FieldVisitStep, Tag("field_visit")],
+    | Annotated[FieldVisitStep, Tag("field_visit")]
+    | Annotated[WaitStep, Tag("wait")],
     Discriminator(
         _step_type,
         custom_error_type="step_type",
@@ -374,6 +454,7 @@ STEP_MODELS: dict[str, type[Step]] = {
     "transfer": TransferStep,
     "appointment": AppointmentStep,
     "field_visit": FieldVisitStep,
+    "wait": WaitStep,
 }
 """Step models keyed by their YAML `type`."""
 
@@ -622,10 +703,21 @@ class Scenario(Model):
         description="how long after the horizon the cases still open are followed to their "
         "end; cases open after that are censored (default: as long as the horizon)",
     )
+    start: Date | None = Field(
+        None,
+        description="the date simulated time 0 is 00:00 of: what weekday the run starts on, "
+        "and where calendars' holidays fall (default: a Monday, 2024-01-01; needed when a "
+        "calendar lists holidays)",
+    )
     replications: Annotated[int, Field(ge=1)] = 10
     seed: Annotated[int, Field(ge=0)] = 0
     organizations: dict[str, Organization] = Field(default_factory=dict)
-    calendars: dict[str, Calendar] = Field(default_factory=dict)
+    calendars: dict[str, Calendar] = Field(
+        default_factory=dict,
+        description='opening hours by name: {mon-fri: "08:00-17:00", sat: ["09:00-12:00", '
+        '"13:00-15:00"], holidays: [2026-12-25]}; days mon…sun, ranges, lists or daily; '
+        "closed all day on the holidays listed",
+    )
     teams: Annotated[dict[str, Team], Field(min_length=1)]
     customers: Customers
     journeys: Annotated[dict[str, Journey], Field(min_length=1)]

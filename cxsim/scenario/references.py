@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxsim.scenario.models import NOBODY
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import parse_duration
+from cxsim.scenario.weekly import HOLIDAYS
 
 Path = tuple[str | int, ...]
 
@@ -48,6 +50,14 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     if warmup is not None and horizon is not None and warmup >= horizon:
         found.append((("warmup",), "expected a warm-up shorter than the horizon, got one as long"))
 
+    if data.get("start") is None:
+        for name, calendar in _mapping(data.get("calendars")).items():
+            if HOLIDAYS in _mapping(calendar):
+                message = (
+                    "expected a scenario start date (start: 2026-12-01) to place them on, got none"
+                )
+                found.append((("calendars", name, HOLIDAYS), message))
+
     for name, team in teams.items():
         team = _mapping(team)
         calendar, org = team.get("calendar"), team.get("org")
@@ -78,6 +88,7 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
 
     for journey_name, spec in journeys.items():
         found.extend(_journey_problems(journey_name, _mapping(spec), teams))
+        found.extend(_wait_problems(journey_name, _mapping(spec), [*teams, *organizations]))
     failures = data.get("failures")
     for index, failure in enumerate(failures if isinstance(failures, list) else []):
         found.extend(_failure_problems(index, _mapping(failure), teams, journeys))
@@ -93,6 +104,24 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
     if isinstance(watchdog.get("team"), str) and watchdog["team"] not in teams:
         path: Path = ("policies", "watchdog", "team")
         found.append((path, _missing("team", watchdog["team"], list(teams))))
+    return found
+
+
+def _wait_problems(
+    journey_name: str, journey: dict[str, Any], holders: list[str]
+) -> list[tuple[Path, str]]:
+    """A wait's owner must be a team, an organization or nobody."""
+    found: list[tuple[Path, str]] = []
+    for step_name, step in _steps(journey).items():
+        step = _mapping(step)
+        owner = step.get("owner")
+        if step.get("type") != "wait" or not isinstance(owner, str):
+            continue
+        if owner != NOBODY and owner not in holders:
+            path: Path = ("journeys", journey_name, "steps", step_name, "owner")
+            valid = [*holders, NOBODY]
+            message = f"expected a team, an organization or nobody ({one_of(valid)}), "
+            found.append((path, f"{message}got {owner!r}{did_you_mean(owner, valid)}"))
     return found
 
 

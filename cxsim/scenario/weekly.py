@@ -1,11 +1,14 @@
 """Opening hours and hour-of-day profiles as written in YAML, turned into minutes of the week.
 
-Simulated time 0 is Monday 00:00. A calendar maps days to hours:
+A week here starts on Monday 00:00; simulated time 0 is 00:00 of the scenario's `start`
+date (a Monday unless it says otherwise: `calendars.py` turns the week to it). A
+calendar maps days to hours, and may list public holidays, closed all day:
 
 ```yaml
 office_hours:
   mon-fri: "08:00-17:00"
   sat: ["09:00-12:00", "13:00-15:00"]
+  holidays: [2026-12-25, 2026-12-26]
 ```
 
 Days are `mon`…`sun`, ranges such as `mon-fri`, lists such as `mon,wed`, or `daily`.
@@ -14,11 +17,19 @@ Hours are `HH:MM-HH:MM` (`24:00` is the end of the day); `closed` closes the day
 
 from __future__ import annotations
 
+import datetime
 import re
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+HOURS_PER_WEEK = 168
+
+HOLIDAYS = "holidays"
+"""The key of a calendar that lists its public holidays, not days of the week."""
+
+DEFAULT_START = datetime.date(2024, 1, 1)
+"""The date time 0 falls on when a scenario does not say: a Monday."""
 
 _SPAN = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*-\s*(\d{1,2})(?::(\d{2}))?\s*$")
 
@@ -70,6 +81,8 @@ def week_intervals(calendar: dict[str, str | list[str]]) -> list[Interval]:
     """Open intervals of a calendar in minutes of the week, sorted and merged."""
     spans: list[Interval] = []
     for days, hours in calendar.items():
+        if days == HOLIDAYS:
+            continue
         texts = [hours] if isinstance(hours, str) else list(hours)
         for day in parse_days(days):
             for text in texts:
@@ -92,7 +105,24 @@ def check_calendar(calendar: dict[str, str | list[str]]) -> dict[str, str | list
     """Validate a calendar as written; raise ValueError naming the first bad entry."""
     if not week_intervals(calendar):
         raise ValueError("expected at least one open span, got a calendar that never opens")
+    holidays(calendar)
     return calendar
+
+
+def holidays(calendar: dict[str, str | list[str]]) -> list[datetime.date]:
+    """The public holidays a calendar lists (`holidays: [2026-12-25]`), in date order."""
+    listed = calendar.get(HOLIDAYS, [])
+    return sorted({parse_date(text) for text in ([listed] if isinstance(listed, str) else listed)})
+
+
+def parse_date(text: object) -> datetime.date:
+    """A date written `2026-12-25` (a date object passes as it is)."""
+    if isinstance(text, datetime.date):
+        return text
+    try:
+        return datetime.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"expected a date such as 2026-12-25, got {text!r}") from None
 
 
 def hourly_profile(spans: dict[str, float]) -> list[float]:
@@ -109,3 +139,25 @@ def hourly_profile(spans: dict[str, float]) -> list[float]:
             taken[hour] = True
             hours[hour] = value
     return hours
+
+
+def weekly_profile(days: dict[str, dict[str, float]]) -> list[float]:
+    """168 values, one per hour of the week from Monday 00:00, from hourly spans by day.
+
+    `{mon-fri: {"8-12": v}, sat: {"9-13": w}}`; unlisted days and hours are 0, and a day
+    given twice is an error.
+    """
+    week = [0.0] * HOURS_PER_WEEK
+    given: dict[int, str] = {}
+    for text, spans in days.items():
+        hours = hourly_profile(spans)
+        for day in parse_days(text):
+            if day in given:
+                raise ValueError(
+                    f"{DAYS[day]} is given twice, in {given[day]!r} and {text!r}"
+                    if given[day] != text
+                    else f"{DAYS[day]} is given twice, in {text!r}"
+                )
+            given[day] = text
+            week[day * 24 : (day + 1) * 24] = hours
+    return week
