@@ -77,6 +77,10 @@ def build_world(
             channels.setdefault(channel, team)
         if intervals is not None:
             env.process(staffing(env, team, intervals))
+    for name, spec in scenario.teams.items():
+        if spec.overflow is not None:
+            teams[name].overflow = teams[spec.overflow.team]
+            teams[name].overflow_after = spec.overflow.after
     segments, cumulative = customer_segments(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, segments, cumulative, history=history)
     world.warmup = start

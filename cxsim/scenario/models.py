@@ -133,6 +133,12 @@ class Behaviour(Model):
         description="give up on a case not fixed this long after it opened (the case ends "
         "unresolved); {after, probability}: only that share of customers does",
     )
+    priority: int | None = Field(
+        None,
+        description="place in every queue the customer's cases join (contacts, transfers, "
+        "tasks, field work): higher is served first, equal first come first served; nobody "
+        "is cut short for it (default 0)",
+    )
 
 
 BEHAVIOUR_FIELDS = tuple(Behaviour.model_fields)
@@ -167,6 +173,16 @@ Calendar = Annotated[dict[str, str | list[str]], AfterValidator(check_calendar)]
 """Opening hours by day: `{mon-fri: "08:00-17:00", sat: "09:00-12:00"}`."""
 
 
+class Overflow(Model):
+    """Where a team's waiting contacts may also be answered, and after how long."""
+
+    team: Name = Field(description="team that may also answer them; it answers their channel")
+    after: Annotated[Duration, Field(ge=0)] = Field(
+        description="how long a contact waits in the team's queue before it also joins the "
+        "overflow team's; the first of the two teams with a free person answers it"
+    )
+
+
 class Team(Model):
     """A pool of people who serve channels and do steps."""
 
@@ -198,6 +214,11 @@ class Team(Model):
     travel: Distribution | None = Field(None, description="field teams: travel time to each visit")
     visits_per_day: Annotated[int, Field(ge=1)] = Field(
         2, description="field teams: appointment slots per technician per day"
+    )
+    overflow: Overflow | None = Field(
+        None,
+        description="contacts (contacts, transfers, follow-ups) waiting this long are also "
+        "queued at another team, on channels it answers; none: they wait for this team",
     )
 
 

@@ -62,6 +62,7 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
                 if isinstance(step, str) and step not in steps:
                     path: Path = ("teams", name, "powers", index)
                     found.append((path, _missing("step", step, steps)))
+        found.extend(_overflow_problems(name, team, teams))
 
     customers = _mapping(data.get("customers"))
     journey = customers.get("journey")
@@ -89,6 +90,37 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
         path: Path = ("policies", "watchdog", "team")
         found.append((path, _missing("team", watchdog["team"], list(teams))))
     return found
+
+
+def _overflow_problems(
+    name: str, team: dict[str, Any], teams: dict[str, Any]
+) -> list[tuple[Path, str]]:
+    overflow = team.get("overflow")
+    if not isinstance(overflow, dict):
+        return []
+    at: Path = ("teams", name, "overflow")
+    own = team.get("channels") or []
+    if not own:
+        message = f"expected overflow on a team that answers a channel, got back-office {name!r}"
+        return [(at, message)]
+    target = overflow.get("team")
+    if not isinstance(target, str):
+        return []
+    if target == name:
+        return [((*at, "team"), f"expected another team than {name!r} itself, got {target!r}")]
+    if target not in teams:
+        return [((*at, "team"), _missing("team", target, [t for t in teams if t != name]))]
+    channels = _mapping(teams[target]).get("channels") or []
+    if not channels:
+        message = f"expected a team that answers a channel, got back-office team {target!r}"
+        return [((*at, "team"), message)]
+    if isinstance(own, list) and isinstance(channels, list) and not set(own) & set(channels):
+        message = (
+            f"expected a team that answers a channel team {name!r} answers ({one_of(own)}), "
+            f"got {target!r}, which answers {one_of(channels)}"
+        )
+        return [((*at, "team"), message)]
+    return []
 
 
 def _failure_problems(
