@@ -113,21 +113,24 @@ def test_priority_classes_wait_as_cobham_says() -> None:
 def test_overflow_after_no_wait_pools_the_two_teams() -> None:
     # a caller who finds the 6 agents busy joins the 4 backups' queue at once: whoever is
     # free first answers the oldest caller, as one team of 10 would (Erlang C)
+    arrivals = 8.0
     summary = run(
         MMC,
         replications=12,
         seed=17,
         jobs=2,
         overrides=(
-            *SHORT,
+            "horizon=12h",
+            "warmup=1h",
+            f"customers.arrivals={arrivals}/min",
             "teams.agents.size=6",
             "teams.agents.overflow={team: backup, after: 0}",
             "teams.backup={size: 4, channels: [phone]}",
         ),
     ).summary()
     agents, backup = summary["teams"]["agents"], summary["teams"]["backup"]
-    assert inside(agents["asa"], erlang_c_mean_wait(SERVERS, ARRIVALS, SERVICE))
-    theory = erlang_c_service_level(SERVERS, ARRIVALS, SERVICE, TARGET)
+    assert inside(agents["asa"], erlang_c_mean_wait(SERVERS, arrivals, SERVICE))
+    theory = erlang_c_service_level(SERVERS, arrivals, SERVICE, TARGET)
     assert inside(agents["service_level"], theory)
     # the backups were offered nothing of their own and handled what overflowed to them
     assert backup["offered"]["mean"] == 0 and backup["asa"]["mean"] is None

@@ -176,7 +176,7 @@ Calendar = Annotated[dict[str, str | list[str]], AfterValidator(check_calendar)]
 class Overflow(Model):
     """Where a team's waiting contacts may also be answered, and after how long."""
 
-    team: Name = Field(description="team that may also answer them; it answers their channel")
+    team: Name = Field(description="team that may also answer them, on the channels it answers")
     after: Annotated[Duration, Field(ge=0)] = Field(
         description="how long a contact waits in the team's queue before it also joins the "
         "overflow team's; the first of the two teams with a free person answers it"
@@ -217,8 +217,9 @@ class Team(Model):
     )
     overflow: Overflow | None = Field(
         None,
-        description="contacts (contacts, transfers, follow-ups) waiting this long are also "
-        "queued at another team, on channels it answers; none: they wait for this team",
+        description="{team, after}: a contact (contact or transfer step, follow-up) that has "
+        "waited `after` in this team's queue also joins `team`'s, on a channel it answers; the "
+        "first of the two with a free person answers it; none: contacts wait for this team",
     )
 
 
