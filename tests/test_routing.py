@@ -258,7 +258,7 @@ def test_a_follow_up_answered_by_the_overflow_team_can_revive_the_case() -> None
         (
             "teams.agents.channels=[]",
             "teams.agents.overflow: expected overflow on a team that answers a channel, got "
-            "back-office 'agents'",
+            "back-office team 'agents'",
         ),
     ],
 )

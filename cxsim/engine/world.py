@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 
 
 class StaffedResource(simpy.PriorityResource):
-    """A team's people: served by priority, first come first served within one (`waiting`).
+    """A team's people, taking work by priority, first come first served within one.
 
-    Its capacity can change while the simulation runs (calendars).
+    The order is kept by `cxsim.engine.waiting`. Its capacity can change while the
+    simulation runs (calendars).
     """
 
     PutQueue = WaitingLine

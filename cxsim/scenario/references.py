@@ -101,8 +101,8 @@ def _overflow_problems(
     at: Path = ("teams", name, "overflow")
     own = team.get("channels") or []
     if not own:
-        message = f"expected overflow on a team that answers a channel, got back-office {name!r}"
-        return [(at, message)]
+        message = "expected overflow on a team that answers a channel, got back-office team "
+        return [(at, message + repr(name))]
     target = overflow.get("team")
     if not isinstance(target, str):
         return []
@@ -114,13 +114,21 @@ def _overflow_problems(
     if not channels:
         message = f"expected a team that answers a channel, got back-office team {target!r}"
         return [((*at, "team"), message)]
-    if isinstance(own, list) and isinstance(channels, list) and not set(own) & set(channels):
+    if (
+        isinstance(own, list)
+        and isinstance(channels, list)
+        and not _strings(own) & _strings(channels)
+    ):
         message = (
             f"expected a team that answers a channel team {name!r} answers ({one_of(own)}), "
             f"got {target!r}, which answers {one_of(channels)}"
         )
         return [((*at, "team"), message)]
     return []
+
+
+def _strings(values: list[Any]) -> set[str]:
+    return {value for value in values if isinstance(value, str)}
 
 
 def _failure_problems(
