@@ -141,9 +141,20 @@ TEAM_METRICS = (
     ),
     Metric("abandonment_rate", "rate", "lower", "abandoned / offered"),
     Metric("occupancy", "rate", "neither", "busy time / staffed time"),
-    Metric("handled", "count", "neither", "contacts and tasks taken up by the team"),
+    Metric(
+        "handled",
+        "count",
+        "neither",
+        "contacts and tasks the team's people took up, overflowed ones from other teams included",
+    ),
     Metric("offered", "count", "neither", "contacts and tasks offered to the team"),
     Metric("abandoned", "count", "lower", "contacts abandoned in the queue"),
+    Metric(
+        "overflowed",
+        "count",
+        "neither",
+        "contacts offered to the team that its overflow team answered",
+    ),
     Metric("waiting", "count", "neither", "contacts still waiting when the run ended"),
 )
 
@@ -329,9 +340,10 @@ def replication_metrics(
             "service_level": _ratio(team.answered_within, team.offered - team.abandoned_within),
             "abandonment_rate": _ratio(team.abandoned, team.offered),
             "occupancy": _ratio(team.busy_area, team.staffed_area),
-            "handled": float(team.answered),
+            "handled": float(team.handled()),
             "offered": float(team.offered),
             "abandoned": float(team.abandoned),
+            "overflowed": float(team.overflowed),
             "waiting": float(team.waiting()),
         }
         for name, team in teams.items()

@@ -1,4 +1,5 @@
-"""Queueing theory to check the engine against: Erlang C (M/M/c) and Erlang A (M/M/c+M)."""
+"""Queueing theory to check the engine against: Erlang C (M/M/c), Erlang A (M/M/c+M), and
+Cobham's non-preemptive priority M/M/c."""
 
 from __future__ import annotations
 
@@ -46,3 +47,22 @@ def erlang_a_abandonment(
     queued = np.maximum(np.arange(states) - servers, 0)
     # abandonments per unit time over arrivals per unit time (PASTA)
     return float((p * queued * abandon_rate).sum() / arrival_rate)
+
+
+def priority_mean_waits(
+    servers: int, arrival_rates: list[float], service_rate: float
+) -> list[float]:
+    """Mean wait in queue of each class of a non-preemptive priority M/M/c queue (Cobham).
+
+    Classes are listed from the highest priority down and share one service rate:
+    W_k = P_W / (c μ (1 − σ_{k−1}) (1 − σ_k)), σ_k the load of classes 1..k per server
+    and P_W the Erlang C probability of waiting for the total load.
+    """
+    waits = erlang_c(servers, sum(arrival_rates), service_rate)
+    capacity = servers * service_rate
+    result, above = [], 0.0
+    for rate in arrival_rates:
+        upto = above + rate / capacity
+        result.append(waits / (capacity * (1 - above) * (1 - upto)))
+        above = upto
+    return result

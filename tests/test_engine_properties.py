@@ -16,11 +16,14 @@ TEMPLATE = """
     customers:
       arrivals: {rate}/min
       journey: support
+      channels: {{phone: 1, chat: 1}}
       {patience}
       {give_up}
+      {priority}
     teams:
-      desk: {{size: {size}, channels: [phone, chat]}}
+      desk: {{size: {size}, channels: [phone, chat]{overflow}}}
       back: {{size: {back}}}
+      help: {{size: {help}, channels: [phone]}}
     journeys:
       support:
         start: call
@@ -48,6 +51,19 @@ drawn = st.fixed_dictionaries(
             st.just(""), st.floats(0.5, 20.0).map(lambda m: f"give_up_after: {m:.3f}min")
         ),
         "p_child": st.sampled_from([0.0, 0.2, 0.6]),
+        "overflow": st.one_of(
+            st.just(""),
+            st.floats(0.0, 3.0).map(lambda a: f", overflow: {{team: help, after: {a:.3f}min}}"),
+        ),
+        "help": st.integers(0, 2),
+        "priority": st.one_of(
+            st.just(""),
+            st.sampled_from([0, 1]).map(
+                lambda p: (
+                    f"segments: [{{name: a, share: 0.5, priority: {p}}}, {{name: b, share: 0.5}}]"
+                )
+            ),
+        ),
     }
 )
 
@@ -61,9 +77,15 @@ def build(params: dict, seed: int) -> Run:
 @given(drawn, st.integers(0, 2**32 - 1))
 def test_every_offered_contact_is_handled_abandoned_or_waiting(params: dict, seed: int) -> None:
     world = build(params, seed).world
-    for team in world.teams.values():
-        # the run stops at the horizon (no drain): what is still queued was offered before it
-        assert team.offered == team.answered + team.abandoned + len(team.resource.queue)
+    teams = world.teams.values()
+    for team in teams:
+        # the run stops at the horizon (no drain): what is still queued was offered before it;
+        # a contact that overflowed to the team waits there too, but is its own team's
+        overflowed = {r.proc for t in teams if t.overflow is team for r in t.resource.queue}
+        own = [r for r in team.resource.queue if r.proc not in overflowed]
+        assert team.offered == team.answered + team.abandoned + len(own)
+    # every contact answered is taken up by one team's people, once
+    assert sum(team.handled() for team in teams) == sum(team.answered for team in teams)
 
 
 @settings(max_examples=30, deadline=None)

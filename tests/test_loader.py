@@ -179,7 +179,7 @@ def test_every_problem_is_reported_at_once_sorted_by_line() -> None:
         "'email', 'social', 'sms', 'web' or 'app', got 'fone' (did you mean 'phone'?)",
         "s.yml:5:40: teams.agents.calender: unknown key 'calender', expected 'size', 'channels', "
         "'calendar', 'service_level_target', 'org', 'handle_time', 'keeps_context', 'powers', "
-        "'revive', 'travel' or 'visits_per_day' (did you mean 'calendar'?)",
+        "'revive', 'travel', 'visits_per_day' or 'overflow' (did you mean 'calendar'?)",
         "s.yml:8:3: customers.journey: expected the name of a journey ('support'), got 'suport' "
         "(did you mean 'support'?)",
         "s.yml:11:5: journeys.support.start: expected the name of a step ('call'), got 'cal' "

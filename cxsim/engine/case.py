@@ -70,6 +70,7 @@ class Case:
 
     __slots__ = (
         "alarm",
+        "answered_by",
         "appointment",
         "broken",
         "busy",
@@ -158,6 +159,9 @@ class Case:
         self.holder: Team | None = None
         self.last_holder: Team | None = None
         self.owner: Team | None = None
+        self.answered_by: Team | None = None
+        """The team whose person answered the customer's last contact (after an overflow,
+        another than the one contacted)."""
         self.owner_since = created
         self.orphan_since: float | None = None
         self.orphan_time = 0.0

@@ -3,9 +3,9 @@
 A customer of a segment with `follow_up_after` waits while something happens and while
 a promise is open. When nothing has happened for `follow_up_after`, or a promise broke
 unannounced, they contact again on their preferred channel that works for them. The
-contact lands on the team that answers that channel; without the case's context the
-customer tells the story again. If the case is stalled at a step within that team's
-`powers`, the team may revive it (with its `revive` probability) unless a `deny`
+contact lands on the team that answers that channel (or on its overflow team); without
+the case's context the customer tells the story again. If the case is stalled at a step
+within that team's `powers`, the team may revive it (with its `revive` probability) unless a `deny`
 failure of the team makes it refuse; otherwise the contact only costs both sides time.
 After `escalate_after` fruitless contacts in a row the customer goes public: the next
 contacts go to the social channel (if they use it: not without digital comfort). After
@@ -123,6 +123,7 @@ def follow_up(env: simpy.Environment, world: World, case: Case) -> Generator[Any
     if outcome is LEFT or case.ended_at is not None:
         case.fruitless += 1
         return
+    team = case.answered_by or team  # the overflow team, when it answered
     if _revives(env, world, case, team):
         case.fruitless = 0
         return

@@ -80,6 +80,10 @@ def build_world(
             channels.setdefault(channel, team)
         if hours is not None:
             env.process(staffing(env, team, hours))
+    for name, spec in scenario.teams.items():
+        if spec.overflow is not None:
+            teams[name].overflow = teams[spec.overflow.team]
+            teams[name].overflow_after = spec.overflow.after
     work = customer_streams(scenario, streams)
     world = World(env, scenario, streams, Recorder(), teams, work, history=history)
     world.warmup = start

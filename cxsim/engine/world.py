@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.core import BoundClass
 
 from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
+from cxsim.engine.waiting import TeamRequest, WaitingLine
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Stream
 from cxsim.scenario.types import DIGITAL_CHANNELS, Exponential
 from cxsim.warmup import BINS
@@ -30,8 +32,15 @@ if TYPE_CHECKING:
     from cxsim.metrics import Recorder
 
 
-class StaffedResource(simpy.Resource):
-    """A resource whose capacity can change while the simulation runs."""
+class StaffedResource(simpy.PriorityResource):
+    """A team's people, taking work by priority, first come first served within one.
+
+    The order is kept by `cxsim.engine.waiting`. Its capacity can change while the
+    simulation runs (calendars).
+    """
+
+    PutQueue = WaitingLine
+    request = BoundClass(TeamRequest)  # type: ignore[assignment]
 
     def set_capacity(self, capacity: int) -> None:
         """Change the number of servers; waiting requests are granted as places free up."""
@@ -49,6 +58,11 @@ class Team:
     duty by the calendar, plus the overtime of people who finish work after closing.
     Both are counted when the work starts, for the planned duration; work cut short (the
     customer gave up) gives the rest back (`unwork`).
+
+    A contact that overflows to another team stays the original team's in its counters
+    (offered, answered, waits, abandoned) whoever answers it; `overflowed` counts those
+    the overflow team answered, and `answered_overflow`, at the overflow team, those its
+    people took up for others. The work is the answering team's busy time.
     """
 
     __slots__ = (
@@ -56,6 +70,7 @@ class Team:
         "abandoned",
         "abandoned_within",
         "answered",
+        "answered_overflow",
         "answered_within",
         "busy_area",
         "capacity",
@@ -68,6 +83,9 @@ class Team:
         "name",
         "offered",
         "org",
+        "overflow",
+        "overflow_after",
+        "overflowed",
         "overtime",
         "powers",
         "resource",
@@ -110,6 +128,10 @@ class Team:
         self.resource.set_capacity(self.capacity)
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
+        self.overflowed = self.answered_overflow = 0
+        self.overflow: Team | None = None
+        """Team that may also answer contacts waiting `overflow_after` (a team option)."""
+        self.overflow_after = 0.0
         self.wait_sum = 0.0
         self.waits = ([0.0] * BINS, [0] * BINS)
         """Sum and count of the waits of answered contacts, by bin of the time offered
@@ -181,6 +203,10 @@ class Team:
         """Contacts offered in the window and still queued: neither answered nor abandoned."""
         return self.offered - self.answered - self.abandoned
 
+    def handled(self) -> int:
+        """Contacts and work the team's people took up, for others (overflow) included."""
+        return self.answered - self.overflowed + self.answered_overflow
+
 
 RETURN_AFTER = Exponential.model_validate({"exponential": {"mean": 30.0}})
 """When a customer comes back to a channel found closed, after it opens, unless told."""
@@ -222,6 +248,8 @@ class CustomerSegment:
     """Share of the segment's customers who give up after `give_up_after`."""
     give_up_draw: CaseSampler | None = None
     down: list[ChannelDown] = field(default_factory=list)
+    priority: int = 0
+    """Higher is served first in every queue the segment's cases join."""
 
     @property
     def follows_up(self) -> bool:
@@ -415,6 +443,7 @@ def customer_segments(
             switch_draw=streams.uniform("behaviour", f"{key}.switch") if switch else None,
             follow_up_after=said["follow_up_after"],
             escalate_after=said["escalate_after"],
+            priority=said["priority"] or 0,
         )
         give_up = said["give_up_after"]
         if isinstance(give_up, GiveUp):

@@ -9,6 +9,7 @@ from simpy import Interrupt
 
 from cxsim.processes.hours import keep_hours
 from cxsim.processes.outcomes import DONE, LEFT
+from cxsim.processes.overflow import overflow_wait
 from cxsim.scenario.models import ContactStep
 from cxsim.scenario.types import REAL_TIME_CHANNELS
 from cxsim.warmup import BINS
@@ -100,8 +101,10 @@ def serve(
 ) -> Generator[Any, Any, str]:
     """Queue `case` for `team` on `channel`, abandon after patience, then be served.
 
-    The team that answers takes the case, unless `take` is false (a follow-up contact
-    only asks about the case).
+    The case waits by its customer's priority. With an overflow team that answers the
+    channel, it may be answered there instead (`overflow_wait`); the team's counters
+    still count it. The team that answers takes the case, unless `take` is false (a
+    follow-up contact only asks about the case).
     """
     arrived = env.now
     counted = world.warmup <= arrived < world.horizon
@@ -113,16 +116,22 @@ def serve(
     if history:
         case.note(arrived, team.name, channel, what)
     case.busy = True
-    with team.resource.request() as request:
+    with team.resource.request(-case.segment.priority) as request:
+        server, granted = team, request
         try:
-            if patience is None:
+            if team.overflow is not None and channel in team.overflow.channels:
+                timer = None if patience is None else env.timeout(patience(case))
+                answer = yield from overflow_wait(env, case, team, channel, request, timer)
+                if answer is not None:
+                    server, granted = answer
+            elif patience is None:
                 yield request
             else:
                 yield request | env.timeout(patience(case))
         except Interrupt:  # the customer gave up on the case while queued: they leave it
             _abandon(env, case, team, channel, arrived, counted)
             raise
-        if not request.triggered:
+        if not granted.triggered:
             _abandon(env, case, team, channel, arrived, counted)
             return LEFT
         now = env.now
@@ -133,27 +142,35 @@ def serve(
             team.wait_sum += wait
             if wait <= team.target:
                 team.answered_within += 1
+            if server is not team:  # the team's contact, taken up by its overflow team
+                team.overflowed += 1
+                server.answered_overflow += 1
         if arrived < world.horizon:  # for the warm-up, from time 0 (`Team.waited`, inlined)
             sums, counts = team.waits
             index = min(int(arrived * team.wait_bin), BINS - 1)
             sums[index] += wait
             counts[index] += 1
-        if take and case.owner is not team:
-            case.take(team, now)
-        if team.name not in case.known_by or not team.keeps_context:
-            case.tell(team, now)
+        case.answered_by = server
+        if take and case.owner is not server:
+            case.take(server, now)
+        if server.name not in case.known_by or not server.keeps_context:
+            case.tell(server, now)
         if history:
-            case.note(now, team.name, channel, "answered", waited=wait)
+            case.note(now, server.name, channel, "answered", waited=wait)
         duration = handle_time(case)
-        team.work(now, duration)
+        server.work(now, duration)
         try:
             yield env.timeout(duration)
         except Interrupt:  # the customer gave up on the case mid-contact
-            team.unwork(env.now, now + duration)
+            server.unwork(env.now, now + duration)
             case.effort += env.now - now
             case.busy = False
+            if granted is not request:
+                server.resource.release(granted)
             raise
         case.effort += duration
+        if granted is not request:
+            server.resource.release(granted)
     case.busy = False
     return DONE
 

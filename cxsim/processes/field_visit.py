@@ -43,7 +43,7 @@ def field_visit(
     case.visits += 1
     if counted:
         team.offered += 1
-    with team.resource.request() as request:
+    with team.resource.request(-case.segment.priority) as request:
         try:
             yield request
         except Interrupt:  # the customer gave up: the visit is called off

@@ -31,7 +31,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         case.note(queued, team.name, None, "task queued", step=node.name)
     if counted:
         team.offered += 1
-    with team.resource.request() as request:
+    with team.resource.request(-case.segment.priority) as request:
         try:
             yield request
         except Interrupt:  # the customer gave up: the work is withdrawn from the queue

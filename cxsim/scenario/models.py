@@ -184,6 +184,12 @@ class Behaviour(Model):
         description="give up on a case not fixed this long after it opened (the case ends "
         "unresolved); {after, probability}: only that share of customers does",
     )
+    priority: int | None = Field(
+        None,
+        description="place in every queue the customer's cases join (contacts, transfers, "
+        "tasks, field work): higher is served first, equal first come first served; nobody "
+        "is cut short for it (default 0)",
+    )
 
 
 BEHAVIOUR_FIELDS = tuple(Behaviour.model_fields)
@@ -293,6 +299,16 @@ Date = Annotated[
 """A calendar date, written `2026-12-25`."""
 
 
+class Overflow(Model):
+    """Where a team's waiting contacts may also be answered, and after how long."""
+
+    team: Name = Field(description="team that may also answer them, on the channels it answers")
+    after: Annotated[Duration, Field(ge=0)] = Field(
+        description="how long a contact waits in the team's queue before it also joins the "
+        "overflow team's; the first of the two teams with a free person answers it"
+    )
+
+
 class Team(Model):
     """A pool of people who serve channels and do steps."""
 
@@ -324,6 +340,12 @@ class Team(Model):
     travel: Distribution | None = Field(None, description="field teams: travel time to each visit")
     visits_per_day: Annotated[int, Field(ge=1)] = Field(
         2, description="field teams: appointment slots per technician per day"
+    )
+    overflow: Overflow | None = Field(
+        None,
+        description="{team, after}: a contact (contact or transfer step, follow-up) that has "
+        "waited `after` in this team's queue also joins `team`'s, on a channel it answers; the "
+        "first of the two with a free person answers it; none: contacts wait for this team",
     )
 
 

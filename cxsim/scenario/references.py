@@ -72,6 +72,7 @@ def check_references(data: dict[str, Any]) -> list[tuple[Path, str]]:
                 if isinstance(step, str) and step not in steps:
                     path: Path = ("teams", name, "powers", index)
                     found.append((path, _missing("step", step, steps)))
+        found.extend(_overflow_problems(name, team, teams))
 
     customers = _mapping(data.get("customers"))
     journey = customers.get("journey")
@@ -123,6 +124,45 @@ def _wait_problems(
             message = f"expected a team, an organization or nobody ({one_of(valid)}), "
             found.append((path, f"{message}got {owner!r}{did_you_mean(owner, valid)}"))
     return found
+
+
+def _overflow_problems(
+    name: str, team: dict[str, Any], teams: dict[str, Any]
+) -> list[tuple[Path, str]]:
+    overflow = team.get("overflow")
+    if not isinstance(overflow, dict):
+        return []
+    at: Path = ("teams", name, "overflow")
+    own = team.get("channels") or []
+    if not own:
+        message = "expected overflow on a team that answers a channel, got back-office team "
+        return [(at, message + repr(name))]
+    target = overflow.get("team")
+    if not isinstance(target, str):
+        return []
+    if target == name:
+        return [((*at, "team"), f"expected another team than {name!r} itself, got {target!r}")]
+    if target not in teams:
+        return [((*at, "team"), _missing("team", target, [t for t in teams if t != name]))]
+    channels = _mapping(teams[target]).get("channels") or []
+    if not channels:
+        message = f"expected a team that answers a channel, got back-office team {target!r}"
+        return [((*at, "team"), message)]
+    if (
+        isinstance(own, list)
+        and isinstance(channels, list)
+        and not _strings(own) & _strings(channels)
+    ):
+        message = (
+            f"expected a team that answers a channel team {name!r} answers ({one_of(own)}), "
+            f"got {target!r}, which answers {one_of(channels)}"
+        )
+        return [((*at, "team"), message)]
+    return []
+
+
+def _strings(values: list[Any]) -> set[str]:
+    return {value for value in values if isinstance(value, str)}
 
 
 def _failure_problems(
