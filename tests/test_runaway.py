@@ -3,9 +3,13 @@ other replications are kept, and a loop where time passes runs until the drain e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from cxsim.cli import main
 from cxsim.engine import build_world, run_world
 from cxsim.engine.runaway import STEP_LIMIT, RunawayCase
 from cxsim.montecarlo import run
@@ -70,6 +74,30 @@ def test_the_same_on_a_pool_of_processes() -> None:
         (4, MESSAGE),
         (5, MESSAGE),
     ]
+
+
+def test_run_tells_each_failed_replication_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "polling.yml"
+    path.write_text(POLLING)
+    result = CliRunner().invoke(main, ["run", str(path), "--jobs", "1", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("replication")] == [
+        "replication 0 failed:",
+        "replication 1 failed:",
+        "replication 4 failed:",
+        "replication 5 failed:",
+    ]
+    assert result.stderr.count(MESSAGE) == 4
+    assert "polling · 2 replications" in result.stdout
+
+
+def test_trace_tells_a_runaway_replication_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "polling.yml"
+    path.write_text(POLLING)
+    result = CliRunner().invoke(main, ["trace", str(path), "--replication", "4"])
+    assert result.exit_code == 1
+    assert result.stderr == f"replication 4 failed:\n{MESSAGE}\n"
 
 
 def test_a_zero_time_retry_that_ends_is_not_stopped() -> None:
