@@ -13,8 +13,8 @@ QUICK = ["--set", "horizon=1h", "--set", "warmup=0", "-r", "2", "--jobs", "1"]
 
 OVERLOADED = (
     "teams.agents.size: warning: offered load 9 people of work for 8 on duty (112 %): queues "
-    "will grow without end, expected at most as much work as people on duty (counting "
-    "routing only: follow-ups and failures add more)"
+    "will grow without end, expected at most as much work as people on duty (from routing "
+    "alone: follow-ups and failures add work, customers who give up take some away)"
 )
 
 TRAPPED = """\

@@ -184,8 +184,8 @@ def test_a_team_offered_more_work_than_its_people_is_a_warning_with_its_load() -
     assert warnings(text) == [
         "s.yml:7:16: teams.installers.size: warning: offered load 0.62 people of work for "
         "0.48 on duty on average (131 %; size 2, open 24 % of the week): queues will grow "
-        "without end, expected at most as much work as people on duty (counting routing "
-        "only: follow-ups and failures add more)"
+        "without end, expected at most as much work as people on duty (from routing alone: "
+        "follow-ups and failures add work, customers who give up take some away)"
     ]
     assert warnings(text, "teams.installers.size=3") == []
 
@@ -195,7 +195,8 @@ def test_the_offered_load_is_located_at_the_set_that_made_it() -> None:
     assert found == [
         "--set teams.agents.size=8: teams.agents.size: warning: offered load 9 people of work "
         "for 8 on duty (112 %): queues will grow without end, expected at most as much work as "
-        "people on duty (counting routing only: follow-ups and failures add more)"
+        "people on duty (from routing alone: follow-ups and failures add work, customers who "
+        "give up take some away)"
     ]
 
 

@@ -196,5 +196,6 @@ def _overloaded(scenario: Scenario, load: Workload) -> str:
     return (
         f"offered load {_people(load.offered)} people of work for {duty} "
         f"({load.ratio * 100:.0f} %{detail}): queues will grow without end, expected at most "
-        "as much work as people on duty (counting routing only: follow-ups and failures add more)"
+        "as much work as people on duty (from routing alone: follow-ups and failures add work, "
+        "customers who give up take some away)"
     )

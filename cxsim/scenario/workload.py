@@ -4,9 +4,9 @@ A team's offered load is the minutes of work arriving at it per minute, on avera
 people it takes to keep up. Each stream brings cases at its mean rate; a case visits
 each step of its journey as often as routing sends it there on average, and each visit
 brings the step's mean work (`handle_time`, `duration`, and the team's `travel` for a
-field visit). Follow-up contacts, failures and child cases bring more, so this is the
-load at least. The people on duty are the team's size times the share of the week its
-calendar is open.
+field visit). Follow-up contacts, failures and child cases bring more, customers who
+abandon or give up take some away. The people on duty are the team's size times the
+share of the week its calendar is open.
 """
 
 from __future__ import annotations
