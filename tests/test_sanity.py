@@ -98,6 +98,26 @@ def test_a_journey_with_no_way_to_the_end_is_an_error_at_its_start() -> None:
     ]
 
 
+def test_a_way_back_to_a_provider_that_leads_to_the_end_is_a_way_to_the_end() -> None:
+    text = """\
+        name: provider
+        horizon: 1d
+        customers: {arrivals: 1/h, journey: fix}
+        teams:
+          desk: {size: 2}
+        journeys:
+          fix:
+            start: visit
+            steps:
+              visit: {type: task, team: desk, duration: 1h, next: check}
+              check: {type: task, team: desk, duration: 0, requires: [line], next: visit}
+              connect: {type: task, team: desk, duration: 1min, provides: [line]}
+    """
+    found: list[Problem] = []
+    parse_scenario(textwrap.dedent(text), "s.yml", warnings=found)
+    assert found == []
+
+
 def test_an_appointment_waits_for_its_window_so_its_loop_takes_time() -> None:
     text = """\
         name: rebook

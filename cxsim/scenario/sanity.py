@@ -22,11 +22,10 @@ from cxsim.scenario.models import (
     DelayEffect,
     DropEffect,
     Failure,
-    Journey,
     Scenario,
     Step,
 )
-from cxsim.scenario.routing import END, moves, reach, traps
+from cxsim.scenario.routing import END, graph, reach, traps
 from cxsim.scenario.types import DISTRIBUTIONS
 from cxsim.scenario.units import format_duration
 from cxsim.scenario.weekly import week_intervals
@@ -58,7 +57,7 @@ def sense_problems(scenario: Scenario) -> Found:
                     f"{step_name!r}, expected a team of size 1 or more"
                 )
                 found.append(((*base, "steps", step_name, "team"), message))
-        if END not in reach(_routing(journey), journey.start):
+        if END not in reach(graph(journey), journey.start):
             message = (
                 f"no way from start {journey.start!r} leads to the end: every case would stay "
                 "open for ever, expected a step without next or outcomes, or an outcome end, "
@@ -76,7 +75,7 @@ def sense_warnings(scenario: Scenario) -> Found:
     found: Found = []
     for journey_name, journey in scenario.journeys.items():
         base: Path = ("journeys", journey_name)
-        if END in reach(_routing(journey), journey.start):  # else it is an error already
+        if END in reach(graph(journey), journey.start):  # else it is an error already
             for group in traps(journey):
                 if any(_passes_time(scenario, journey_name, name) for name in group):
                     message = (
@@ -101,10 +100,6 @@ def sense_warnings(scenario: Scenario) -> Found:
         if load.ratio >= OVERLOAD:
             found.append((("teams", load.team, "size"), _overloaded(scenario, load)))
     return found
-
-
-def _routing(journey: Journey) -> dict[str, set[str]]:
-    return {name: set(targets) for name, targets in moves(journey).items()}
 
 
 def _steps(group: list[str]) -> str:
