@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -15,11 +15,12 @@ import click
 
 from cxsim.check import DEFAULT_TOLERANCE, BadBaseline, check, format_report, load_baseline
 from cxsim.compare import compare, format_comparison, parse_min_effects
+from cxsim.engine.runaway import RunawayCase
 from cxsim.junit import write_junit
 from cxsim.metrics import Replication
 from cxsim.montecarlo import Results, default_jobs, run
 from cxsim.output import RunWriter, atomic_write, to_json
-from cxsim.scenario import ScenarioError, load_scenario
+from cxsim.scenario import Override, Problem, ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
 from cxsim.sweep import format_sweep, plan, sweep, write_sweep
 from cxsim.table import summary_table
@@ -32,6 +33,20 @@ def _bad_input(error: ScenarioError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def _warn(warnings: Iterable[Problem]) -> None:
+    """Tell the warnings about a scenario on stderr, one line each, each once."""
+    for warning in dict.fromkeys(warnings):
+        click.echo(str(warning), err=True)
+
+
+def _load(path: Path, overrides: Sequence[str | Override]) -> Scenario:
+    """Load a scenario to run, telling its warnings first."""
+    warnings: list[Problem] = []
+    model = load_scenario(path, overrides, warnings)
+    _warn(warnings)
+    return model
 
 
 @contextmanager
@@ -102,7 +117,7 @@ def run_command(
 ) -> None:
     """Run SCENARIO's replications and summarize them."""
     try:
-        model = load_scenario(scenario, overrides)
+        model = _load(scenario, overrides)
     except ScenarioError as error:
         _bad_input(error)
         return
@@ -162,10 +177,13 @@ def trace_command(
     if case_id is not None and worst is not None:
         raise click.UsageError("give --case or --worst, not both")
     try:
-        found = trace(load_scenario(scenario, overrides), seed, replication, case_id, worst)
+        found = trace(_load(scenario, overrides), seed, replication, case_id, worst)
     except ScenarioError as error:
         _bad_input(error)
         return
+    except RunawayCase as error:
+        click.echo(f"replication {replication} failed:\n{error}", err=True)
+        sys.exit(EXIT_FAILED)
     click.echo(format_trace(found))
 
 
@@ -175,17 +193,26 @@ def trace_command(
     "--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a value first."
 )
 def validate_command(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
-    """Check scenario FILES without running them: every problem, one line each."""
+    """Check scenario FILES without running them: every problem, one line each.
+
+    Errors (what cannot work) make the exit code 2; warnings (what is probably wrong)
+    are told but leave it alone.
+    """
     bad = False
     for file in files:
+        warnings: list[Problem] = []
         try:
-            load_scenario(file, overrides)
+            load_scenario(file, overrides, warnings)
         except ScenarioError as error:
             bad = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
+            _warn(warnings)
         else:
-            click.echo(f"{file}: ok")
+            _warn(warnings)
+            count = len(warnings)
+            told = f" ({count} warning{'s' if count != 1 else ''})" if count else ""
+            click.echo(f"{file}: ok{told}")
     sys.exit(EXIT_BAD_INPUT if bad else EXIT_OK)
 
 
@@ -287,12 +314,14 @@ def compare_command(
     (variant - base) with a 95 % interval and a verdict: negligible (the whole interval
     within the min effect), better, worse or no detectable difference.
     """
+    warnings: list[Problem] = []
     try:
-        first = load_scenario(base, both)
-        second = load_scenario(variant or base, [*both, *overrides])
+        first = load_scenario(base, both, warnings)
+        second = load_scenario(variant or base, [*both, *overrides], warnings)
     except ScenarioError as error:
         _bad_input(_named_set_both(error, both, overrides))
         return
+    _warn(_named_set_both(ScenarioError(warnings), both, overrides).problems)
     try:
         chosen = parse_min_effects(min_effects, first.teams)
     except ValueError as error:
@@ -371,7 +400,7 @@ def check_command(
     for a worsening beyond the tolerance: paired on the same seed, Welch otherwise.
     """
     try:
-        model = load_scenario(scenario, overrides)
+        model = _load(scenario, overrides)
         stored = load_baseline(baseline) if baseline is not None else None
     except ScenarioError as error:
         _bad_input(error)
@@ -448,7 +477,9 @@ def sweep_command(
 ) -> None:
     """Run SCENARIO over a grid of values; table, CSV and a plot per metric."""
     try:
-        _, grid, _ = plan(scenario, varies, overrides)
+        warnings: list[Problem] = []
+        _, grid, _ = plan(scenario, varies, overrides, warnings)
+        _warn(warnings)
         model = load_scenario(scenario, overrides)
         count = replications or model.replications
         with _progress(count * len(grid), model.name) as tick:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cxsim.engine import simulate
+from cxsim.engine.runaway import RunawayCase
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Replication, summarize
 from cxsim.scenario import Override, Scenario, load_scenario
 from cxsim.warmup import suggested_warmup
@@ -107,6 +108,8 @@ def _replicate(
 ) -> Replication | str:
     try:
         return simulate(scenario, seed, index, warmup)
+    except RunawayCase as error:  # the scenario's doing, not the code's: said without a traceback
+        return str(error)
     except Exception:  # a failed replication is recorded, not fatal
         import traceback
 

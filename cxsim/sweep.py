@@ -141,26 +141,42 @@ def metric_refs(scenario: Scenario, names: Sequence[str]) -> list[MetricRef]:
 
 
 def plan(
-    path: str | Path, varies: Sequence[str], overrides: Sequence[str] = ()
+    path: str | Path,
+    varies: Sequence[str],
+    overrides: Sequence[str] = (),
+    warnings: list[Problem] | None = None,
 ) -> tuple[list[Vary], list[tuple[Override, ...]], list[Scenario]]:
-    """Read the `--vary` options and validate every point of the grid before any runs."""
+    """Read the `--vary` options and validate every point of the grid before any runs.
+
+    The warnings about the points are added to `warnings` when a list is given, each
+    once, those a varied value causes pointed at its `--vary`.
+    """
     parsed = [parse_vary(text) for text in varies]
     if not parsed:
         raise ScenarioError([Problem("--vary", "", "expected at least one --vary PATH=v1,v2,…")])
     grid = list(itertools.product(*(v.values for v in parsed)))
     scenarios, problems = [], []
     for point in grid:
+        told: list[Problem] = []
         try:
-            scenarios.append(load_scenario(path, [*overrides, *point]))
+            scenarios.append(load_scenario(path, [*overrides, *point], told))
         except ScenarioError as error:
             for override, vary in zip(point, parsed, strict=True):
-                error = _at_vary(
-                    error, f"--vary {vary.path}={override.text.split('=', 1)[1]}", [override]
-                )
+                error = _at_vary(error, _vary_of(vary, override), [override])
             problems.extend(p for p in error.problems if p not in problems)
+        if warnings is not None:
+            found = ScenarioError(told)
+            for override, vary in zip(point, parsed, strict=True):
+                found = _at_vary(found, _vary_of(vary, override), [override])
+            warnings.extend(w for w in found.problems if w not in warnings)
     if problems:
         raise ScenarioError(problems)
     return parsed, grid, scenarios
+
+
+def _vary_of(vary: Vary, override: Override) -> str:
+    """`--vary PATH=VALUE`: the one value of a `--vary` that makes a point."""
+    return f"--vary {vary.path}={override.text.split('=', 1)[1]}"
 
 
 def sweep(

@@ -152,7 +152,8 @@ def test_redial_after_abandoning_counts_each_try() -> None:
     done = Run(
         scenario(
             CONTACT,
-            "teams.care.size=0",
+            "calendars={later: {sun: '12:00-13:00'}}",  # closed for the whole story
+            "teams.care.calendar=later",
             "customers.patience=1min",
             "customers.redial=1",
             "customers.redial_after=10min",

@@ -403,7 +403,8 @@ def test_leaving_a_queue_for_good_ends_the_child_cases_too() -> None:
         teams:
           fitters: {size: 1}
           plumbers: {size: 1}
-          desk: {size: 0, channels: [phone]}
+          desk: {size: 1, channels: [phone], calendar: later}
+        calendars: {later: {sun: "12:00-13:00"}}   # closed on the day of the story
         journeys:
           install:
             start: fit

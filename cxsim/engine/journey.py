@@ -19,6 +19,7 @@ from cxsim.engine.case import Case
 from cxsim.engine.customer import customer, give_up
 from cxsim.engine.ownership import stall
 from cxsim.engine.promises import keep_about, make_promise
+from cxsim.engine.runaway import LOOP_SHOWN, STEP_LIMIT, runaway
 from cxsim.engine.streams import Streams
 from cxsim.failures import EFFECTS, RETRY, SKIP, Drawn, applies, occurring
 from cxsim.processes import DONE, LEFT, STEP_PROCESSES, StepProcess
@@ -194,6 +195,7 @@ def run_case(
     """Move `case` through its journey until it is resolved or the customer leaves.
 
     A child case may start at a given step, and `stalled` when nobody was told of it.
+    A case that takes `STEP_LIMIT` steps without time passing raises `RunawayCase`.
     """
     if case.parent is None:
         world.open_cases[case.id] = case
@@ -202,12 +204,24 @@ def run_case(
     if case.segment.follows_up:
         env.process(customer(env, world, case))
     node: Node | None = start or world.journeys[case.journey].start
+    since, spins = env.now, 0  # steps taken since time last passed
+    looped: list[str] = []
     try:
         if stalled and node is not None:
             case.step = node.name
             yield from stall(env, world, case, node, "nobody was told")
         while node is not None:
             case.step = node.name
+            if env.now != since:
+                since, spins = env.now, 0
+            else:
+                spins += 1
+                if spins > STEP_LIMIT:  # a loop that takes no time: follow it a little, stop
+                    looped.append(node.name)
+                    if len(looped) >= LOOP_SHOWN:
+                        order = list(world.journeys[case.journey].nodes)
+                        looped.sort(key=order.index)
+                        raise runaway(case.label, case.journey, looped, since)
             if node.checked:
                 outcome = yield from attempt(env, world, case, node)
             else:  # the common case, kept lean: no failure and no condition to check

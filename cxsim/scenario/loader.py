@@ -1,9 +1,11 @@
 """From a file (and `--set` overrides) to a validated `Scenario`, or every problem at once.
 
 The loader reads bytes, decodes UTF-8, reads YAML with positions, applies overrides,
-validates with the pydantic models and then checks references. Whatever goes wrong is
-reported as `Problem`s located at `FILE:LINE:COL` (or at the `--set` that caused it),
-raised together in one `ScenarioError`.
+validates with the pydantic models, checks references and then whether the scenario
+makes sense as a whole (`sanity.py`). Whatever goes wrong is reported as `Problem`s
+located at `FILE:LINE:COL` (or at the `--set` that caused it), raised together in one
+`ScenarioError`. What is probably wrong, but runs, is told as warnings: located the same
+way, added to the list a caller hands in.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cxsim.assertions import check_assertions
 from cxsim.scenario.models import EFFECT_NAMES, STEP_MODELS, Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.references import check_references
+from cxsim.scenario.sanity import sense_problems, sense_warnings
 from cxsim.scenario.types import DISTRIBUTIONS
 from cxsim.scenario.yamlfile import Path as DataPath
 from cxsim.scenario.yamlfile import dotted, read_yaml
@@ -60,8 +63,15 @@ def parse_override(text: str) -> Override:
     return Override(text, parts, document.data)
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str | Override] = ()) -> Scenario:
-    """Read, override, validate and check the scenario file at `path`."""
+def load_scenario(
+    path: str | Path,
+    overrides: Sequence[str | Override] = (),
+    warnings: list[Problem] | None = None,
+) -> Scenario:
+    """Read, override, validate and check the scenario file at `path`.
+
+    The warnings about it are added to `warnings` when a list is given.
+    """
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -80,7 +90,12 @@ def load_scenario(path: str | Path, overrides: Sequence[str | Override] = ()) ->
             [Problem(source, "", f"larger than {MAX_BYTES // 2**20} MiB, expected a YAML scenario")]
         )
     return parse_scenario(
-        decode(raw, source), source, overrides, base_dir=path.parent, stem=path.stem
+        decode(raw, source),
+        source,
+        overrides,
+        base_dir=path.parent,
+        stem=path.stem,
+        warnings=warnings,
     )
 
 
@@ -109,8 +124,13 @@ def parse_scenario(
     overrides: Sequence[str | Override] = (),
     base_dir: str | Path | None = None,
     stem: str | None = None,
+    warnings: list[Problem] | None = None,
 ) -> Scenario:
-    """Validate scenario YAML `text`; `source` names it in problems."""
+    """Validate scenario YAML `text`; `source` names it in problems.
+
+    The warnings about it (`Problem`s marked as such) are added to `warnings` when a
+    list is given, in the order of the file, even when the scenario has problems too.
+    """
     parsed = [o if isinstance(o, Override) else parse_override(o) for o in overrides]
     document = read_yaml(text, source)
     problems = list(document.problems)
@@ -152,6 +172,13 @@ def parse_scenario(
         problems.extend(validation_problems(error, data, places))
     checked = [*check_references(data), *check_assertions(data)]
     problems.extend(Problem(places.where(p), dotted(p), m) for p, m in checked)
+    if not problems and scenario is not None:  # weighed as a whole only once it is sound
+        problems.extend(Problem(places.where(p), dotted(p), m) for p, m in sense_problems(scenario))
+        if warnings is not None:
+            told = [
+                Problem(places.where(p), dotted(p), m, True) for p, m in sense_warnings(scenario)
+            ]
+            warnings.extend(sorted(dict.fromkeys(told), key=_position))
     if problems or scenario is None:
         raise ScenarioError(sorted(dict.fromkeys(problems), key=_position))
     return scenario

@@ -3,6 +3,8 @@
 Every check of a scenario (YAML syntax, schema, references between names, overrides)
 reports `Problem`s instead of raising at the first one, so a designer sees all of them at
 once, one line each: `FILE:LINE:COL: dotted.path: what was expected, what was found`.
+A warning is a `Problem` too (`FILE:LINE:COL: dotted.path: warning: …`): something that
+is probably wrong but does not stop the scenario from running.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ class Problem:
     path: str
     """Dotted path inside the scenario (`teams.agents.size`), empty for the whole file."""
     message: str
+    warning: bool = False
+    """Probably wrong rather than unable to work: told, but the scenario still runs."""
 
     def __str__(self) -> str:
         head = f"{self.where}: " if self.where else ""
         path = f"{self.path}: " if self.path else ""
-        return f"{head}{path}{self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{head}{path}{kind}{self.message}"
 
 
 class ScenarioError(Exception):
