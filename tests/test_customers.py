@@ -152,14 +152,14 @@ def test_redial_after_abandoning_counts_each_try() -> None:
     done = Run(
         scenario(
             CONTACT,
-            "calendars={later: {sun: '12:00-13:00'}}",  # closed for the whole story
-            "teams.care.calendar=later",
+            "customers.arrivals={cohort: 2}",
+            "journeys.ask.steps.call.handle_time=2h",  # case 1 takes the one agent throughout
             "customers.patience=1min",
             "customers.redial=1",
             "customers.redial_after=10min",
         )
     )
-    tries = [t for t, _, w in what(done) if w == "abandoned"]
+    tries = [t for t, _, w in done.log(2) if w == "abandoned"]
     assert tries == [1, 12, 23, 34, 45, 56]
-    assert row(done)["contacts"] == 6
+    assert done.cases[2].contacts == 6
     assert done.world.teams["care"].abandoned == 6

@@ -342,6 +342,8 @@ def test_the_mean_rate_of_each_kind_of_arrivals() -> None:
     assert mean_rate(model.customers.arrivals) == pytest.approx(1 / 60)
     hourly = parse_scenario(TIMED, "s.yml", ['customers.arrivals={hourly: {"0-6": 4/h}}'])
     assert mean_rate(hourly.customers.arrivals) == pytest.approx(4 / 60 / 4)
+    weekly = parse_scenario(TIMED, "s.yml", ['customers.arrivals={weekly: {mon: {"0-6": 7/h}}}'])
+    assert mean_rate(weekly.customers.arrivals) == pytest.approx(7 / 60 / 4 / 7)
     cohort = parse_scenario(TIMED, "s.yml", ["customers.arrivals={cohort: 10}"])
     assert mean_rate(cohort.customers.arrivals) is None
     assert mean_rate(object()) is None

@@ -397,15 +397,19 @@ def test_leaving_a_queue_for_good_ends_the_child_cases_too() -> None:
         horizon: 1d
         drain: 0
         customers:
-          arrivals: {cohort: 1}
-          journey: install
           patience: 1min
+          streams:
+            installs: {arrivals: {cohort: 1}, journey: install}
+            other: {arrivals: {cohort: 1}, journey: hold}   # keeps the desk busy all day
         teams:
           fitters: {size: 1}
           plumbers: {size: 1}
-          desk: {size: 1, channels: [phone], calendar: later}
-        calendars: {later: {sun: "12:00-13:00"}}   # closed on the day of the story
+          desk: {size: 1, channels: [phone]}
         journeys:
+          hold:
+            start: busy
+            steps:
+              busy: {type: task, team: desk, duration: 1d}
           install:
             start: fit
             steps:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from statistics import fmean
 from typing import Any
 
-from cxsim.scenario.models import HourlyArrivals
+from cxsim.scenario.models import HourlyArrivals, WeeklyArrivals
 from cxsim.scenario.types import (
     Constant,
     Empirical,
@@ -44,9 +44,9 @@ def mean_of(spec: float | Model) -> float:
 
 
 def mean_rate(arrivals: Any) -> float | None:
-    """Arrivals per minute on average over a day; `None` for a cohort or an unknown kind."""
+    """Arrivals per minute on average over a week; `None` for a cohort or an unknown kind."""
     if isinstance(arrivals, int | float) and not isinstance(arrivals, bool):
         return float(arrivals)
-    if isinstance(arrivals, HourlyArrivals):
-        return fmean(arrivals.per_hour())
+    if isinstance(arrivals, HourlyArrivals | WeeklyArrivals):
+        return fmean(arrivals.per_week())
     return None  # a cohort is a one-off batch, not a steady flow of work
