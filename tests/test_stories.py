@@ -118,3 +118,22 @@ def test_every_scenario_runs_under_single_owner(name: str) -> None:
     results = run(model, replications=2, jobs=1)
     assert results.complete
     assert metric(results, "cases")["mean"] > 0
+
+
+ENERGY = ("energy_supplier.yml", "horizon=3w", "warmup=1w")
+
+
+def test_energy_movers_chase_through_an_ownerless_wait_and_a_promise_stops_it() -> None:
+    base = story(*ENERGY, replications=5)
+    streams = base.summary()["streams"]
+    moving, billing = streams["moving"], streams["billing"]
+    assert moving["orphan_rate"]["ci95"][0] > 0.3  # the grid operator's wait has no owner
+    assert moving["contacts"]["ci95"][0] > 2  # so movers call again, on billing's line
+    assert billing["contacts"]["ci95"][1] < 1.1
+    assert base.summary()["teams"]["billing"]["overflowed"]["mean"] > 0
+    told = story(*ENERGY, "journeys.move.steps.grid.promise=15d", replications=5)
+    pairs = zip(base.replications, told.replications, strict=True)
+    fewer = mean_ci(
+        [v.streams["moving"]["contacts"] - b.streams["moving"]["contacts"] for b, v in pairs]
+    )
+    assert fewer["ci95"][1] < -1  # told when, they stop calling in between
