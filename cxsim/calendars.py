@@ -21,6 +21,7 @@ from cxsim.scenario.weekly import (
     MINUTES_PER_WEEK,
     Interval,
     holidays,
+    merged_spans,
     week_intervals,
 )
 
@@ -153,14 +154,7 @@ def _turn(intervals: list[Interval], offset: float) -> list[Interval]:
             spans.extend([(start + MINUTES_PER_WEEK, MINUTES_PER_WEEK), (0.0, end)])
         else:
             spans.append((start, end))
-    spans.sort()
-    merged: list[Interval] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merged_spans(spans)
 
 
 def rate_at(profile: list[float], time: float) -> float:

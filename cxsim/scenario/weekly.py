@@ -91,9 +91,13 @@ def week_intervals(calendar: dict[str, str | list[str]]) -> list[Interval]:
                 start, end = parse_span(text)
                 offset = day * MINUTES_PER_DAY
                 spans.append((offset + start, offset + end))
-    spans.sort()
+    return merged_spans(spans)
+
+
+def merged_spans(spans: list[Interval]) -> list[Interval]:
+    """The spans sorted, overlapping and touching ones merged into one."""
     merged: list[Interval] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
