@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from simpy import Interrupt
 
-from cxsim.processes.hours import keep_hours
+from cxsim.processes.hours import closed, keep_hours
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.processes.overflow import overflow_wait
 from cxsim.scenario.models import ContactStep
@@ -31,7 +31,7 @@ def contact(
     team = world.teams[spec.team]
     segment = case.segment
     channel = spec.channel or segment.pick_channel(team.channels, case)
-    if segment.redial or case.down or team.hours is not None:
+    if segment.redial or case.down or closed(team, channel, env.now):
         return _persist(env, world, case, team, channel, node.draw["handle_time"], spec.channel)
     case.contacts += 1
     # hands back the generator itself rather than delegating to it: one frame less per event
