@@ -1,0 +1,119 @@
+"""What the commands share: exit codes, telling problems, progress, the recorded run."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from cxsim.metrics import Replication
+from cxsim.montecarlo import Results, run
+from cxsim.output import RunWriter
+from cxsim.scenario import Override, Problem, ScenarioError, load_scenario
+from cxsim.scenario.models import Scenario
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def bad_input(error: ScenarioError) -> None:
+    """Tell every problem of the input, one line each, and exit 2."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def warn(warnings: Iterable[Problem]) -> None:
+    """Tell the warnings about a scenario on stderr, one line each, each once."""
+    for warning in dict.fromkeys(warnings):
+        click.echo(str(warning), err=True)
+
+
+def load(path: Path, overrides: Sequence[str | Override]) -> Scenario:
+    """Load a scenario to run, telling its warnings first."""
+    warnings: list[Problem] = []
+    model = load_scenario(path, overrides, warnings)
+    warn(warnings)
+    return model
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[Replication], None]]:
+    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
+        yield lambda _: bar.update(1)
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ignore Ctrl-C for the short while the results are being saved."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def common_run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """-r, --seed, --jobs and --set, as `cxsim run` has them."""
+    options = [
+        click.option(
+            "-r",
+            "--replications",
+            type=click.IntRange(min=1),
+            help="Replications (default: the scenario's).",
+        ),
+        click.option(
+            "--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's)."
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Processes to run replications on (default: all cores).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def report_failed(results: Iterable[Results]) -> int | None:
+    """Tell failed and interrupted replications on stderr; the exit code they call for."""
+    code = None
+    for run_results in results:
+        for index, error in run_results.failed:
+            click.echo(
+                f"{run_results.scenario.name}: replication {index} failed:\n{error}", err=True
+            )
+            code = EXIT_FAILED
+        if run_results.interrupted:
+            return EXIT_INTERRUPTED
+    return code
+
+
+def run_recorded(
+    model: Scenario,
+    scenario: Path,
+    count: int,
+    seed: int | None,
+    workers: int,
+    out: Path,
+    overrides: tuple[str, ...],
+) -> tuple[Results, RunWriter]:
+    """Run with a progress bar, checkpointing each finished replication as it comes."""
+    writer = RunWriter(out, model.name, scenario)
+    with progress(count, model.name) as tick:
+
+        def done(replication: Replication) -> None:
+            writer.replication_done(replication)
+            tick(replication)
+
+        results = run(model, count, seed, workers, on_replication=done)
+    results.overrides = list(overrides)
+    return results, writer

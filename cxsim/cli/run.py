@@ -1,0 +1,92 @@
+"""`cxsim run`: run a scenario's replications, write the run folder, print the summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cxsim.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    bad_input,
+    interrupts_held,
+    load,
+    run_recorded,
+)
+from cxsim.montecarlo import default_jobs
+from cxsim.output import to_json
+from cxsim.scenario import ScenarioError
+from cxsim.table import summary_table
+
+
+@click.command("run")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "-r",
+    "--replications",
+    type=click.IntRange(min=1),
+    help="Replications (default: the scenario's).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes to run replications on (default: all cores).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML), e.g. teams.agents.size=12. Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the run's results go under.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table."
+)
+def run_command(
+    scenario: Path,
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Run SCENARIO's replications and summarize them."""
+    try:
+        model = load(scenario, overrides)
+    except ScenarioError as error:
+        bad_input(error)
+        return
+    count = replications or model.replications
+    workers = jobs or default_jobs()
+    results, writer = run_recorded(model, scenario, count, seed, workers, out, overrides)
+    if not results.replications:
+        writer.discard()
+        for index, error in results.failed:
+            click.echo(f"replication {index} failed:\n{error}", err=True)
+        click.echo("no replication finished; nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED if results.interrupted else EXIT_FAILED)
+    with interrupts_held():  # a second Ctrl-C must not cut the saving of the first one short
+        summary = results.summary()
+        folder = writer.finish(results, summary, workers)
+    click.echo(to_json(summary).rstrip() if as_json else summary_table(summary))
+    click.echo(f"results: {folder}", err=True)
+    for index, error in results.failed:
+        click.echo(f"replication {index} failed:\n{error}", err=True)
+    if results.interrupted:
+        click.echo(
+            f"interrupted: {len(results.replications)} of {count} replications kept", err=True
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if results.failed:
+        sys.exit(EXIT_FAILED)

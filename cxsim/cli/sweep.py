@@ -1,0 +1,98 @@
+"""`cxsim sweep`: run a scenario over a grid of values."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cxsim.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    bad_input,
+    common_run_options,
+    interrupts_held,
+    progress,
+    warn,
+)
+from cxsim.montecarlo import default_jobs
+from cxsim.scenario import Problem, ScenarioError, load_scenario
+from cxsim.sweep import format_sweep, plan, sweep, write_sweep
+
+
+@click.command("sweep")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="PATH=V1,V2,…",
+    help="A scenario value and the values (YAML) to try. Repeatable: the grid of all.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="NAME",
+    help="Metric to follow, e.g. teams.agents.asa or time_to_resolution.p90. Repeatable "
+    "(default: time_to_resolution, resolved_rate, each team's asa and occupancy).",
+)
+@common_run_options
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value (YAML) at every point. Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the sweep's CSV and plots go under.",
+)
+def sweep_command(
+    scenario: Path,
+    varies: tuple[str, ...],
+    metrics: tuple[str, ...],
+    replications: int | None,
+    seed: int | None,
+    jobs: int | None,
+    overrides: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Run SCENARIO over a grid of values; table, CSV and a plot per metric."""
+    try:
+        warnings: list[Problem] = []
+        _, grid, _ = plan(scenario, varies, overrides, warnings)
+        warn(warnings)
+        model = load_scenario(scenario, overrides)
+        count = replications or model.replications
+        with progress(count * len(grid), model.name) as tick:
+            result = sweep(
+                scenario, varies, metrics, overrides, count, seed, jobs or default_jobs(), tick
+            )
+    except ScenarioError as error:
+        bad_input(error)
+        return
+    code = None
+    for point in result.points:
+        for index, error in point.failed:
+            values = " ".join(o.text for o in point.overrides)
+            click.echo(f"{values}: replication {index} failed:\n{error}", err=True)
+            code = EXIT_FAILED
+    if not any(point.replications for point in result.points):
+        click.echo("no replication finished; nothing written", err=True)
+        sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_FAILED)
+    with interrupts_held():
+        folder = write_sweep(result, out)
+    click.echo(format_sweep(result))
+    click.echo(f"results: {folder}", err=True)
+    if result.interrupted:
+        click.echo(f"interrupted: {len(result.points)} of {len(grid)} points run", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if code is not None:
+        sys.exit(code)
