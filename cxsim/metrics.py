@@ -11,6 +11,7 @@ resolution (giving up competes; cases open when the run ended are censored).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,7 @@ from cxsim.warmup import suggested_warmup
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
     from cxsim.engine.world import Team
+    from cxsim.figures import FigureParts
 
 CASE_COLUMNS = (
     "created",
@@ -176,11 +178,9 @@ PERCENTILES = (50, 90, 99)
 def case_row(root: Case, until: float | None) -> tuple[float, ...]:
     """The row of a root case in CASE_COLUMNS order, its child cases included (customer view)."""
     parts = [root, *root.children]
-    ends = [part.ended_at for part in parts]
     resolved = root.resolved  # every problem known so far is fixed
-    still_open = not resolved and any(end is None for end in ends)
-    if until is None or not still_open:
-        until = max(end for end in ends if end is not None)
+    still_open = not resolved and any(part.ended_at is None for part in parts)
+    until = _measured_until(parts, still_open, until)
     process_open = root.ended_at is None
     process_end = until if process_open else root.ended_at
     assert process_end is not None
@@ -211,6 +211,13 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
     )
 
 
+def _measured_until(parts: Sequence[Case], still_open: bool, until: float | None) -> float:
+    """Until when a root case and its children are measured: their end, or `until` if open."""
+    if until is None or not still_open:
+        return max(part.ended_at for part in parts if part.ended_at is not None)
+    return until
+
+
 class Recorder:
     """Collects one flat row per counted case (a tuple in `CASE_COLUMNS` order)."""
 
@@ -220,6 +227,8 @@ class Recorder:
     def __init__(self) -> None:
         self.rows: list[tuple[float, ...]] = []
         self.blocks: list[np.ndarray] = []
+        self.orphaned_after: Counter[str] = Counter()
+        """Orphaned cases by the `journey.step` they were left at (first orphaned part)."""
 
     def case_closed(self, case: Case, until: float | None = None) -> None:
         """Record a root case that is done, or still open at `until` (censored there)."""
@@ -227,6 +236,14 @@ class Recorder:
             return
         if case.children or case.pending_children:
             self.rows.append(case_row(case, until))
+            parts = [case, *case.children]
+            still_open = not case.resolved and any(part.ended_at is None for part in parts)
+            final = _measured_until(parts, still_open, until)
+            for part in parts:
+                step = part.orphaned_at(final)
+                if step is not None:
+                    self.orphaned_after[f"{part.journey}.{step}"] += 1
+                    break
         else:
             ended = case.ended_at
             if ended is not None:
@@ -235,6 +252,8 @@ class Recorder:
             elapsed = until - case.created
             outcome = case.outcome
             orphaned, orphan_time = case.orphan_state(until)
+            if orphaned:
+                self.orphaned_after[f"{case.journey}.{case.orphaned_at(until)}"] += 1
             self.rows.append(
                 (
                     case.created,
@@ -300,6 +319,8 @@ class Replication:
     streams: dict[str, dict[str, float]] = field(default_factory=dict)
     """With several streams of work: each stream's case metrics (its percentiles' case
     times and its rates' sizes are in `times` and `sizes`, under `streams.NAME.`)."""
+    figures: FigureParts | None = field(default=None, repr=False)
+    """What the replication adds to the plots' data (`cxsim.figures`)."""
 
 
 def _mean(values: np.ndarray) -> float:

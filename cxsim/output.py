@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cxsim.figures import figures
 from cxsim.metrics import Replication
 from cxsim.montecarlo import Results
 
@@ -131,6 +132,8 @@ class RunWriter:
                 self.replication_done(replication)
         self._write_replications()
         atomic_write(self.directory / "summary.json", to_json(summary))
+        data = figures(results.replications, results.scenario)
+        atomic_write(self.directory / "figures.json", to_json(data))
         scenario = results.scenario.model_dump(mode="json")
         atomic_write(self.directory / "scenario.json", to_json(scenario))
         atomic_write(self.directory / "manifest.json", to_json(self.manifest(results, jobs)))

@@ -18,7 +18,7 @@ from cxsim.montecarlo import replication_seeds
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.units import format_duration
-from cxsim.scenario.weekly import DAYS, DEFAULT_START
+from cxsim.scenario.weekly import DEFAULT_START, clock
 
 WORST_METRICS = (
     "time_to_resolution",
@@ -103,15 +103,6 @@ DURATION_DETAILS = ("waited", "travel", "lost")
 """History details that are durations, told in human units."""
 TIME_DETAILS = ("due", "window_start", "until", "back")
 """History details that are clock times."""
-
-
-def clock(minutes: float, weekday: int = 0) -> str:
-    """`day  3 Thu 14:05` for a simulated time, time 0 being 00:00 of `weekday` (Monday 0)."""
-    day, rest = divmod(minutes, 1440.0)
-    hours, mins = divmod(round(rest), 60)
-    if hours == 24:
-        day, hours = day + 1, 0
-    return f"day {int(day):>3} {DAYS[(int(day) + weekday) % 7].title()} {hours:02d}:{mins:02d}"
 
 
 def _who(scenario: Scenario, event: Event) -> str:

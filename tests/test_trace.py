@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cxsim.cli import main
-from cxsim.trace import clock
+from cxsim.scenario.weekly import clock
 
 STORY = """\
 name: story

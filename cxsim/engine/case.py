@@ -97,11 +97,13 @@ class Case:
         "known_by",
         "lane",
         "last_holder",
+        "left_at",
         "missed",
         "nudge",
         "orphan_since",
         "orphan_time",
         "orphaned",
+        "orphaned_after",
         "outbound",
         "outcome",
         "own",
@@ -166,6 +168,10 @@ class Case:
         self.orphan_since: float | None = None
         self.orphan_time = 0.0
         self.orphaned = False
+        self.left_at: str | None = None
+        """The step the case was at when its current ownerless spell began."""
+        self.orphaned_after: str | None = None
+        """The step the case was left at when it was first orphaned."""
         self.revival: Any = None
         self.known_by: set[str] = set()
         self.told = False
@@ -237,6 +243,8 @@ class Case:
         if last is not team:
             if last is not None:
                 self.handoffs += 1
+                if self.counted:
+                    last.handed[team.name] = last.handed.get(team.name, 0) + 1
                 if last.org != team.org:
                     self.cross_org_handoffs += 1
             self.last_holder = team
@@ -260,12 +268,15 @@ class Case:
         self.owner = None
         if self.orphan_since is None:
             self.orphan_since = time
+            self.left_at = self.step
 
     def _close_spell(self, time: float) -> None:
         since = self.orphan_since
         assert since is not None
         self.orphan_since = None
         if time - since > self.ownership.orphan_after:
+            if not self.orphaned:
+                self.orphaned_after = self.left_at
             self.orphaned = True
             self.orphan_time += time - since
 
@@ -275,6 +286,15 @@ class Case:
         if since is not None and time - since > self.ownership.orphan_after:
             return True, self.orphan_time + (time - since)
         return self.orphaned, self.orphan_time
+
+    def orphaned_at(self, time: float) -> str | None:
+        """The step the case was left at when first orphaned (by `time`); None if never."""
+        if self.orphaned:
+            return self.orphaned_after
+        since = self.orphan_since
+        if since is not None and time - since > self.ownership.orphan_after:
+            return self.left_at
+        return None
 
     def tell(self, team: Team, time: float) -> None:
         """The customer reaches `team`: without the context, they repeat the story."""

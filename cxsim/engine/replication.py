@@ -21,6 +21,7 @@ from cxsim.engine.journey import build_journey, open_child
 from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_streams
 from cxsim.failures import bind_all
+from cxsim.figures import WorstCases, figure_parts
 from cxsim.metrics import Recorder, Replication, replication_metrics
 from cxsim.scenario.models import CohortArrivals, Scenario
 from cxsim.scenario.weekly import DEFAULT_START
@@ -64,6 +65,7 @@ def build_world(
             spec.org,
             window=(start, scenario.horizon),
             closed_minutes=hours.closed_minutes if hours is not None else None,
+            weekday=day_one.weekday(),
         )
         team.hours = hours
         teams[name] = team
@@ -128,12 +130,16 @@ def simulate(
 
     `warmup` overrides the scenario's (the one a run detected, under `warmup: auto`).
     """
-    world = build_world(scenario, seed, warmup=warmup)
+    worst = WorstCases() if index == 0 else None  # replication 0 tells its worst cases
+    world = build_world(scenario, seed, history=worst is not None, warmup=warmup)
+    if worst is not None:
+        world.recorder = worst
     run_world(world)
     names = [stream.name for stream in world.customer_streams]
-    replication = replication_metrics(
-        index, world.recorder.arrays(), world.teams, world.failure_counts, names
-    )
+    cases = world.recorder.arrays()
+    replication = replication_metrics(index, cases, world.teams, world.failure_counts, names)
+    timelines = worst.timelines(scenario, index) if worst is not None else None
+    replication.figures = figure_parts(world, cases, timelines)
     replication.warmup = world.warmup
     streams = scenario.customers.stream_specs().values()
     if not any(isinstance(stream.arrivals, CohortArrivals) for stream in streams):

@@ -21,6 +21,7 @@ from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
 from cxsim.engine.waiting import TeamRequest, WaitingLine
+from cxsim.engine.week import WeekProfile
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Stream
 from cxsim.scenario.types import DIGITAL_CHANNELS, Exponential
 from cxsim.warmup import BINS
@@ -77,6 +78,7 @@ class Team:
         "capacity_area",
         "channels",
         "closed_minutes",
+        "handed",
         "handle_time",
         "hours",
         "keeps_context",
@@ -98,6 +100,7 @@ class Team:
         "wait_bin",
         "wait_sum",
         "waits",
+        "week",
         "window_end",
         "window_start",
     )
@@ -112,6 +115,7 @@ class Team:
         org: str | None,
         window: tuple[float, float],
         closed_minutes: Callable[[float, float], float] | None = None,
+        weekday: int = 0,
     ) -> None:
         self.name = name
         self.size = size
@@ -138,6 +142,10 @@ class Team:
         over [0, horizon): what the warm-up is found from (`cxsim.warmup`)."""
         self.wait_bin = BINS / window[1]
         """Bins per minute of `waits`."""
+        self.week = WeekProfile(weekday, window, closed_minutes)
+        """The same counts by hour of the week (`weekday`: time 0's, Monday 0)."""
+        self.handed: dict[str, int] = {}
+        """Handoffs of counted cases from this team (or organization) to each other one."""
         self.busy_area = 0.0
         self.capacity_area = 0.0
         self.overtime = 0.0
@@ -167,6 +175,7 @@ class Team:
             self.busy_area += high - low
             if self.closed_minutes is not None:
                 self.overtime += self.closed_minutes(low, high)
+            self.week.work(low, high)
 
     def waited(self, offered: float, wait: float) -> None:
         """A contact offered at `offered` was answered after `wait` (before the horizon)."""
@@ -183,6 +192,7 @@ class Team:
             self.busy_area -= high - low
             if self.closed_minutes is not None:
                 self.overtime -= self.closed_minutes(low, high)
+            self.week.work(low, high, -1.0)
 
     def staff(self, people: int, now: float) -> None:
         """Put `people` on duty from `now` (0 closes the team)."""
@@ -190,6 +200,7 @@ class Team:
         high = now if now < self.window_end else self.window_end
         if high > low:
             self.capacity_area += self.capacity * (high - low)
+            self.week.staff(self.capacity, low, high)
         self._last = now
         self.capacity = people
         self.resource.set_capacity(people)

@@ -112,6 +112,7 @@ def serve(
     case.channel = channel
     if counted:
         team.offered += 1
+        team.week.offer(arrived)
     patience = case.segment.patience if channel in REAL_TIME_CHANNELS else None
     if history:
         case.note(arrived, team.name, channel, what)
@@ -140,6 +141,7 @@ def serve(
         if counted:
             team.answered += 1
             team.wait_sum += wait
+            team.week.answer(arrived, wait)
             if wait <= team.target:
                 team.answered_within += 1
             if server is not team:  # the team's contact, taken up by its overflow team

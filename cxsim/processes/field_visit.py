@@ -43,6 +43,7 @@ def field_visit(
     case.visits += 1
     if counted:
         team.offered += 1
+        team.week.offer(queued)
     with team.resource.request(-case.segment.priority) as request:
         try:
             yield request
@@ -54,6 +55,7 @@ def field_visit(
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
+            team.week.answer(queued, now - queued)
         if queued < world.horizon:  # for the warm-up, from time 0
             team.waited(queued, now - queued)
         travel = team.travel(case) if team.travel is not None else 0.0

@@ -31,6 +31,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         case.note(queued, team.name, None, "task queued", step=node.name)
     if counted:
         team.offered += 1
+        team.week.offer(queued)
     with team.resource.request(-case.segment.priority) as request:
         try:
             yield request
@@ -42,6 +43,7 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         if counted:
             team.answered += 1
             team.wait_sum += now - queued
+            team.week.answer(queued, now - queued)
         if queued < world.horizon:  # for the warm-up, from time 0
             team.waited(queued, now - queued)
         duration = node.draw["duration"](case)

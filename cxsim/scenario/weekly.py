@@ -165,3 +165,12 @@ def weekly_profile(days: dict[str, dict[str, float]]) -> list[float]:
             given[day] = text
             week[day * 24 : (day + 1) * 24] = hours
     return week
+
+
+def clock(minutes: float, weekday: int = 0) -> str:
+    """`day  3 Thu 14:05` for a simulated time, time 0 being 00:00 of `weekday` (Monday 0)."""
+    day, rest = divmod(minutes, 1440.0)
+    hours, mins = divmod(round(rest), 60)
+    if hours == 24:
+        day, hours = day + 1, 0
+    return f"day {int(day):>3} {DAYS[(int(day) + weekday) % 7].title()} {hours:02d}:{mins:02d}"
