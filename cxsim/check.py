@@ -24,6 +24,7 @@ from cxsim.assertions import Assertion, Judgement, judge, parse_assertion
 from cxsim.measures import Measurement, MetricRef, measure
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS
 from cxsim.montecarlo import Results
+from cxsim.scenario.units import UNDEFINED
 from cxsim.significance import TEST_NAMES, Test, WorseTest, regressions, worse_test
 from cxsim.table import format_value
 
@@ -39,7 +40,7 @@ class BadBaseline(Exception):
 def format_p(p: float | None) -> str:
     """A p-value for people."""
     if p is None:
-        return "–"
+        return UNDEFINED
     return "< 0.0001" if p < 0.0001 else f"{p:.4f}"
 
 
@@ -77,7 +78,7 @@ class Regression:
         """Measured value, 95 % interval and baseline, for people."""
         metric, now = self.ref.metric, self.measurement
         interval = (
-            "–"
+            UNDEFINED
             if now.low is None or now.high is None
             else f"{format_value(metric, now.low)} – {format_value(metric, now.high)}"
         )

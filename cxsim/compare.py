@@ -26,7 +26,7 @@ from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric, Replication, mean_
 from cxsim.montecarlo import Results, run
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import did_you_mean, one_of
-from cxsim.scenario.units import format_duration
+from cxsim.scenario.units import UNDEFINED, format_duration
 from cxsim.table import format_value
 
 Verdict = Literal["better", "worse", "negligible", "no detectable difference", "no verdict"]
@@ -343,7 +343,7 @@ def compare(
 def format_difference(metric: Metric, value: float | None) -> str:
     """A signed difference of `metric`: times in human units, rates in percentage points."""
     if value is None:
-        return "–"
+        return UNDEFINED
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     size = abs(value)
     if metric.kind == "time":
@@ -402,7 +402,7 @@ def format_comparison(comparison: Comparison) -> str:
             continue
         low, high = item.ci95
         interval = (
-            "–"
+            UNDEFINED
             if low is None or high is None
             else f"{format_difference(item.metric, low)} – {format_difference(item.metric, high)}"
         )

@@ -35,7 +35,7 @@ from cxsim.metrics import (
     time_quantiles,
 )
 from cxsim.scenario.problems import did_you_mean, one_of
-from cxsim.scenario.units import format_duration
+from cxsim.scenario.units import UNDEFINED, format_duration
 from cxsim.table import format_value
 
 MEAN = "mean"
@@ -151,7 +151,7 @@ def format_interval(ref: MetricRef, measurement: Measurement) -> str:
     """The 95 % interval of a measurement for people; `–` when there is none."""
     low, high = measurement.low, measurement.high
     if low is None or high is None:
-        return "–"
+        return UNDEFINED
     return f"{format_measured(ref, low)} – {format_measured(ref, high)}"
 
 

@@ -139,9 +139,15 @@ TEAM_METRICS = (
         "service_level",
         "rate",
         "higher",
-        "answered within target / (offered - abandoned within target)",
+        "answered within target / (offered - abandoned within target), real-time channels",
     ),
     Metric("abandonment_rate", "rate", "lower", "abandoned / offered"),
+    Metric(
+        "booking_to_visit",
+        "time",
+        "lower",
+        "field teams: mean time from booking a visit to the technician's arrival on site",
+    ),
     Metric("occupancy", "rate", "neither", "busy time / staffed time"),
     Metric(
         "handled",
@@ -358,7 +364,10 @@ def replication_metrics(
     team_values = {
         name: {
             "asa": _ratio(team.wait_sum, team.answered),
-            "service_level": _ratio(team.answered_within, team.offered - team.abandoned_within),
+            "service_level": _ratio(
+                team.answered_within, team.offered_live - team.abandoned_within
+            ),
+            "booking_to_visit": _ratio(team.visit_lead_sum, team.visits_booked),
             "abandonment_rate": _ratio(team.abandoned, team.offered),
             "occupancy": _ratio(team.busy_area, team.staffed_area),
             "handled": float(team.handled()),
@@ -373,7 +382,7 @@ def replication_metrics(
     failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
     for name, team in teams.items():
         sizes[f"teams.{name}.abandonment_rate"] = float(team.offered)
-        sizes[f"teams.{name}.service_level"] = float(team.offered - team.abandoned_within)
+        sizes[f"teams.{name}.service_level"] = float(team.offered_live - team.abandoned_within)
     return Replication(index, metrics, team_values, times, failures, sizes, streams=per_stream)
 
 

@@ -1,52 +1,97 @@
-"""The summary as a table for people: one metric a line, times in human units."""
+"""The summary as a table for people: one metric a line, each line in one unit.
+
+A time's line is written in the unit its mean reads best in (its interval and
+percentiles too, so they can be compared at a glance); rates in per cent; what is not
+defined (the service level of a team with no real-time channel, a rate of nothing) is
+`—`. Field teams show the time from booking to the technician's visit, what the
+customer feels, rather than a wait in a queue.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxsim.metrics import CASE_METRICS, PERCENTILES, TEAM_METRICS, Metric
-from cxsim.scenario.units import format_duration
+from cxsim.scenario.units import UNDEFINED, Unit, duration_unit, format_duration
+
+if TYPE_CHECKING:
+    from cxsim.scenario.models import Scenario
+
+FAILURE = Metric("failure", "number", "lower", "occurrences per case")
+QUEUE_METRICS = ("asa", "service_level")
+"""Team metrics of a queue of contacts, which a field team's visits replace."""
 
 
-def format_value(metric: Metric, value: float | None) -> str:
-    """A value of `metric` for people: times in human units, rates in per cent."""
+def format_value(metric: Metric, value: float | None, unit: Unit | None = None) -> str:
+    """A value of `metric` for people: times in human units (or `unit`), rates in per cent."""
     if value is None:
-        return "–"
+        return UNDEFINED
     if metric.kind == "time":
-        return format_duration(value)
+        return format_duration(value, unit)
     if metric.kind == "rate":
         return f"{value * 100:.1f} %"
     if metric.kind == "count":
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
-    return f"{value:.2f}"
+    return f"{value:.2f}" if abs(value) >= 0.1 or value == 0 else f"{value:.3f}"
 
 
-def _interval(metric: Metric, ci: list[float | None]) -> str:
+def row_unit(metric: Metric, entry: dict[str, Any]) -> Unit | None:
+    """The one unit a time metric's line is written in: the one its mean reads best in."""
+    if metric.kind != "time":
+        return None
+    values = [entry.get("mean"), *entry.get("ci95", [None, None])]
+    value = next((v for v in values if v is not None), None)
+    return duration_unit(value) if value is not None else None
+
+
+def _interval(metric: Metric, ci: list[float | None], unit: Unit | None) -> str:
     low, high = ci
     if low is None or high is None:
-        return "–"
-    return f"{format_value(metric, low)} – {format_value(metric, high)}"
+        return UNDEFINED
+    return f"{format_value(metric, low, unit)} – {format_value(metric, high, unit)}"
 
 
 def _row(label: str, metric: Metric, entry: dict[str, Any]) -> str:
-    mean = format_value(metric, entry["mean"])
-    line = f"{label:<30} {mean:>12}  {_interval(metric, entry['ci95']):<27}"
+    unit = row_unit(metric, entry)
+    mean = format_value(metric, entry["mean"], unit)
+    line = f"{label:<30} {mean:>12}  {_interval(metric, entry['ci95'], unit):<27}"
     if any(f"p{p}" in entry for p in PERCENTILES):
-        line += "".join(f"{_percentile(entry.get(f'p{p}')):>15}" for p in PERCENTILES)
+        line += "".join(f"{_percentile(entry.get(f'p{p}'), unit):>15}" for p in PERCENTILES)
     return line.rstrip()
 
 
-def _percentile(value: float | None) -> str:
-    return "beyond reach" if value is None else format_duration(value)
+def _percentile(value: float | None, unit: Unit | None) -> str:
+    return "beyond reach" if value is None else format_duration(value, unit)
 
 
-def summary_table(summary: dict[str, Any]) -> str:
-    """The summary of a run as aligned text."""
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _team_rows(name: str, values: dict[str, Any], scenario: Scenario | None) -> list[str]:
+    """A team's lines: what applies to it, in the order of TEAM_METRICS."""
+    spec = scenario.teams.get(name) if scenario is not None else None
+    field_team = values.get("booking_to_visit", {}).get("mean") is not None
+    lines = []
+    for metric in TEAM_METRICS:
+        if metric.name not in values:
+            continue
+        if metric.name == "booking_to_visit" and not field_team:
+            continue
+        if metric.name in QUEUE_METRICS and field_team:
+            continue
+        if metric.name == "overflowed" and spec is not None and spec.overflow is None:
+            continue
+        lines.append(_row("  " + metric.name.replace("_", " "), metric, values[metric.name]))
+    return lines
+
+
+def summary_table(summary: dict[str, Any], scenario: Scenario | None = None) -> str:
+    """The summary of a run as aligned text (`scenario` leaves out what does not apply)."""
     metrics = summary["metrics"]
     cases = metrics.get("cases", {}).get("mean")
-    head = (
-        f"{summary['scenario']} · {summary['replications']} replications · seed {summary['seed']}"
-    )
+    head = f"{summary['scenario']} · {_plural(summary['replications'], 'replication')}"
+    head += f" · seed {summary['seed']}"
     if cases is not None:
         head += f" · {cases:,.0f} cases per replication"
     lines = [head, ""]
@@ -68,12 +113,14 @@ def summary_table(summary: dict[str, Any]) -> str:
                 lines.append(
                     _row("  " + metric.name.replace("_", " "), metric, values[metric.name])
                 )
+    failures = summary.get("failures", {})
+    if failures:
+        lines.append("")
+        lines.append("failures (occurrences per case)")
+        for name, entry in failures.items():
+            lines.append(_row("  " + name, FAILURE, entry))
     for team, values in summary.get("teams", {}).items():
         lines.append("")
         lines.append(f"team {team}")
-        for metric in TEAM_METRICS:
-            if metric.name in values:
-                lines.append(
-                    _row("  " + metric.name.replace("_", " "), metric, values[metric.name])
-                )
+        lines.extend(_team_rows(team, values, scenario))
     return "\n".join(lines)

@@ -79,7 +79,7 @@ def run_command(
     with interrupts_held():  # a second Ctrl-C must not cut the saving of the first one short
         summary = results.summary()
         folder = writer.finish(results, summary, workers)
-    click.echo(to_json(summary).rstrip() if as_json else summary_table(summary))
+    click.echo(to_json(summary).rstrip() if as_json else summary_table(summary, model))
     click.echo(f"results: {folder}", err=True)
     for index, error in results.failed:
         click.echo(f"replication {index} failed:\n{error}", err=True)

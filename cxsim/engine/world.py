@@ -84,6 +84,7 @@ class Team:
         "keeps_context",
         "name",
         "offered",
+        "offered_live",
         "org",
         "overflow",
         "overflow_after",
@@ -97,6 +98,8 @@ class Team:
         "slots",
         "target",
         "travel",
+        "visit_lead_sum",
+        "visits_booked",
         "wait_bin",
         "wait_sum",
         "waits",
@@ -132,6 +135,11 @@ class Team:
         self.resource.set_capacity(self.capacity)
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
+        self.offered_live = 0
+        """Contacts offered on real-time channels: what the service level is a share of."""
+        self.visit_lead_sum = 0.0
+        self.visits_booked = 0
+        """For a field team: time from booking to the technician's arrival, and visits."""
         self.overflowed = self.answered_overflow = 0
         self.overflow: Team | None = None
         """Team that may also answer contacts waiting `overflow_after` (a team option)."""

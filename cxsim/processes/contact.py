@@ -110,10 +110,13 @@ def serve(
     counted = world.warmup <= arrived < world.horizon
     history = case.history is not None
     case.channel = channel
+    live = channel in REAL_TIME_CHANNELS  # what the service level is measured on
     if counted:
         team.offered += 1
         team.week.offer(arrived)
-    patience = case.segment.patience if channel in REAL_TIME_CHANNELS else None
+        if live:
+            team.offered_live += 1
+    patience = case.segment.patience if live else None
     if history:
         case.note(arrived, team.name, channel, what)
     case.busy = True
@@ -130,10 +133,10 @@ def serve(
             else:
                 yield request | env.timeout(patience(case))
         except Interrupt:  # the customer gave up on the case while queued: they leave it
-            _abandon(env, case, team, channel, arrived, counted)
+            _abandon(env, case, team, channel, arrived, counted, live)
             raise
         if not granted.triggered:
-            _abandon(env, case, team, channel, arrived, counted)
+            _abandon(env, case, team, channel, arrived, counted, live)
             return LEFT
         now = env.now
         wait = now - arrived
@@ -142,7 +145,7 @@ def serve(
             team.answered += 1
             team.wait_sum += wait
             team.week.answer(arrived, wait)
-            if wait <= team.target:
+            if live and wait <= team.target:
                 team.answered_within += 1
             if server is not team:  # the team's contact, taken up by its overflow team
                 team.overflowed += 1
@@ -178,16 +181,22 @@ def serve(
 
 
 def _abandon(
-    env: simpy.Environment, case: Case, team: Team, channel: str, arrived: float, counted: bool
+    env: simpy.Environment,
+    case: Case,
+    team: Team,
+    channel: str,
+    arrived: float,
+    counted: bool,
+    live: bool,
 ) -> None:
-    """The customer leaves the queue unanswered."""
+    """The customer leaves the queue unanswered (`live`: on a real-time channel)."""
     now = env.now
     wait = now - arrived
     case.effort += wait
     case.busy = False
     if counted:
         team.abandoned += 1
-        if wait <= team.target:
+        if live and wait <= team.target:
             team.abandoned_within += 1
     if case.history is not None:
         case.note(now, team.name, channel, "abandoned", waited=wait)

@@ -62,7 +62,7 @@ def field_visit(
         duration = node.draw["duration"](case)
         team.work(now, travel + duration)
         try:
-            yield from _visit(env, case, team, node, now, travel, duration)
+            yield from _visit(env, world, case, team, node, now, travel, duration)
         except Interrupt:  # the customer gave up: the technician stops
             team.unwork(env.now, now + travel + duration)
             raise
@@ -74,6 +74,7 @@ def field_visit(
 
 def _visit(
     env: simpy.Environment,
+    world: World,
     case: Case,
     team: Team,
     node: Node,
@@ -90,6 +91,9 @@ def _visit(
     arrived = env.now
     booked = case.appointment
     if booked is not None:
+        if world.warmup <= booked.made_at < world.horizon:
+            team.visit_lead_sum += arrived - booked.made_at
+            team.visits_booked += 1
         case.effort += max(0.0, arrived - (booked.due - booked.window))
         if arrived <= booked.due:
             keep(env, case, booked)

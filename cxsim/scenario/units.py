@@ -62,17 +62,42 @@ def parse_rate(value: object) -> float:
     return _parse(value, _RATE, "rate", "9/min, 40/h or 120/day", per=True)
 
 
-def format_duration(minutes: float | None) -> str:
-    """Minutes in the human unit that reads best: `45 s`, `12.5 min`, `3.2 h`, `4.1 d`."""
-    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
-        return "–"
-    if math.isinf(minutes):
-        return "beyond reach"
+UNDEFINED = "—"
+"""What is printed for a value that is not defined (no contact to measure, no target)."""
+
+Unit = tuple[float, str]
+"""A time unit for people: minutes per unit, and its symbol."""
+
+SECONDS: Unit = (1 / 60, "s")
+MINUTES: Unit = (1.0, "min")
+HOURS: Unit = (60.0, "h")
+DAYS: Unit = (1440.0, "d")
+
+
+def duration_unit(minutes: float) -> Unit:
+    """The unit that reads best for a time of `minutes`: s, min, h or d."""
     size = abs(minutes)
     if size < 1:
-        return f"{minutes * 60:.0f} s"
+        return SECONDS
     if size < 120:
-        return f"{minutes:.1f} min"
+        return MINUTES
     if size < 2 * 1440:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} d"
+        return HOURS
+    return DAYS
+
+
+def format_duration(minutes: float | None, unit: Unit | None = None) -> str:
+    """Minutes in the human unit that reads best (`45 s`, `12.5 min`, `3.2 h`, `4.1 d`),
+    or in a given `unit`, so that several times can be read side by side."""
+    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
+        return UNDEFINED
+    if math.isinf(minutes):
+        return "beyond reach"
+    if unit is None:
+        unit = duration_unit(minutes)
+    size, symbol = unit
+    value = minutes / size
+    if symbol == "s":
+        return f"{value:.0f} s"
+    digits = 1 if abs(value) >= 1 or value == 0 else 2
+    return f"{value:.{digits}f} {symbol}"
