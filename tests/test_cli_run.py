@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cxsim.cli import main
+from cxsim.cli.common import progress
 
 MMC = Path(__file__).parent.parent / "scenarios" / "mmc_queue.yml"
 QUICK = ["--set", "horizon=3h", "--set", "warmup=20min", "-r", "3", "--jobs", "1"]
@@ -85,3 +88,19 @@ def test_schema_is_json_schema_of_the_scenario() -> None:
     schema = json.loads(result.stdout)
     assert {"teams", "customers", "journeys", "horizon"} <= schema["properties"].keys()
     assert set(schema["required"]) >= {"horizon", "teams", "customers", "journeys"}
+
+
+def test_progress_tells_replications_rate_and_time_left_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    with progress(4, "queue") as tick:
+        for _ in range(2):
+            tick(None)  # type: ignore[arg-type]
+    told = screen.getvalue()
+    assert "queue" in told and "2/4" in told and "/min" in told and "replications" in told

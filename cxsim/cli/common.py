@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,12 +43,34 @@ def load(path: Path, overrides: Sequence[str | Override]) -> Scenario:
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[Replication], None]]:
-    """A progress bar on stderr when it is a terminal; a no-op otherwise."""
+    """On stderr when it is a terminal: replications done, their rate, the time left."""
     if not sys.stderr.isatty():
         yield lambda _: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
-        yield lambda _: bar.update(1)
+    started = time.monotonic()
+
+    def rate(done: int | None) -> str:
+        elapsed = time.monotonic() - started
+        if not done or elapsed <= 0:
+            return "replications"
+        return f"replications · {done / elapsed * 60:.1f}/min"
+
+    with click.progressbar(
+        length=total,
+        label=label,
+        file=sys.stderr,
+        show_eta=True,
+        show_pos=True,
+        item_show_func=rate,
+    ) as bar:
+        count = 0
+
+        def tick(_: Replication) -> None:
+            nonlocal count
+            count += 1
+            bar.update(1, count)
+
+        yield tick
 
 
 @contextmanager
