@@ -1,0 +1,217 @@
+"""A run's report.html: the scenario, headline metrics, verdicts, warnings, charts, worst cases.
+
+Everything on the page comes from the run folder, so `cxsim report` can rebuild it long
+after the run: the scenario's name and description (scenario.json), the headline
+metrics with their 95 % intervals and the warnings (summary.json), the assertion
+verdicts (check.json, or judged on the summary), the charts (plots/*.svg, inlined) and
+the three worst cases told as timelines (figures.json), each as a table like `cxsim
+trace` prints next to its swimlane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cxsim.metrics import CASE_METRICS, PERCENTILES, TEAM_METRICS, Metric
+from cxsim.report.folder import RunFolder
+from cxsim.report.html import inline_svg, page, table, text
+from cxsim.report.plots import Plot
+from cxsim.report.verdicts import verdicts
+from cxsim.scenario.units import format_duration
+from cxsim.table import format_value
+from cxsim.trace import DURATION_DETAILS, TIME_DETAILS, clock
+
+SECTIONS = {
+    "resolution": "Time to resolution",
+    "handoffs": "Handoffs",
+    "orphans": "Orphaned cases",
+    "teams": "Teams over the week",
+}
+"""Report sections of the charts, in page order (timelines come with the worst cases)."""
+
+TIMELINE_VALUES = ("handoffs", "repeats", "contacts", "broken_promises")
+
+
+def _interval(metric: Metric, entry: Mapping[str, Any]) -> str:
+    low, high = entry.get("ci95") or (None, None)
+    if low is None or high is None:
+        return "–"
+    return f"{format_value(metric, low)} – {format_value(metric, high)}"
+
+
+def _percentile(entry: Mapping[str, Any], p: int) -> str:
+    key = f"p{p}"
+    if key not in entry:
+        return ""
+    return "beyond reach" if entry[key] is None else format_duration(entry[key])
+
+
+def _name(metric: Metric) -> str:
+    """A metric's name, with its description shown on hover."""
+    label = text(metric.name.replace("_", " "))
+    return f'<span title="{text(metric.description)}">{label}</span>'
+
+
+def headline(summary: Mapping[str, Any]) -> str:
+    """The case metrics, mean with 95 % interval, and percentiles of the times."""
+    metrics = summary.get("metrics") or {}
+    rows = []
+    for metric in CASE_METRICS:
+        entry = metrics.get(metric.name)
+        if not entry or metric.name == "cases":
+            continue
+        rows.append(
+            [
+                _name(metric),
+                text(format_value(metric, entry.get("mean"))),
+                text(_interval(metric, entry)),
+                *(text(_percentile(entry, p)) for p in PERCENTILES),
+            ]
+        )
+    head = ["metric", "mean", "95 % CI", *(f"p{p}" for p in PERCENTILES)]
+    return table(head, rows)
+
+
+def team_table(summary: Mapping[str, Any]) -> str:
+    """One row per team: each team metric's mean with its 95 % interval."""
+    teams = summary.get("teams") or {}
+    if not teams:
+        return ""
+    shown = [
+        m
+        for m in TEAM_METRICS
+        if m.name in ("asa", "service_level", "abandonment_rate", "occupancy", "handled")
+    ]
+    rows = []
+    for name, values in teams.items():
+        row = [text(name)]
+        for metric in shown:
+            entry = values.get(metric.name) or {}
+            mean = format_value(metric, entry.get("mean"))
+            row.append(f"{text(mean)}<br><small>{text(_interval(metric, entry))}</small>")
+        rows.append(row)
+    return table(["team", *(m.name.replace("_", " ") for m in shown)], rows)
+
+
+def verdict_section(run: RunFolder) -> str:
+    """The assertions' verdicts, with where they were judged."""
+    found, source = verdicts(run.scenario, run.summary, run.check)
+    if not found:
+        return "<p>The scenario has no assertions.</p>"
+    rows = [
+        [
+            text(v.assertion),
+            f'<span class="{v.outcome.replace(" ", "-")}">{text(v.outcome.upper())}</span>',
+            text(v.measured),
+            text(v.interval),
+            text(v.reason),
+        ]
+        for v in found
+    ]
+    note = f"<p>Judged by {text(source)} on the 95 % interval over replications.</p>"
+    return note + table(["assertion", "verdict", "measured", "95 % CI", "why"], rows, names=2)
+
+
+def _who(event: Mapping[str, Any]) -> str:
+    team = event.get("team")
+    if team is None:
+        return "—"
+    parts = [p for p in (event.get("org"), event.get("channel")) if p]
+    return f"{team} ({', '.join(parts)})" if parts else str(team)
+
+
+def _what(event: Mapping[str, Any], weekday: int) -> str:
+    details = dict(event.get("details") or {})
+    for key in DURATION_DETAILS:
+        if isinstance(details.get(key), int | float):
+            details[key] = format_duration(details[key])
+    for key in TIME_DETAILS:
+        if isinstance(details.get(key), int | float):
+            details[key] = clock(details[key], weekday).replace("  ", " ")
+    extra = "  ".join(f"{k}={v}" for k, v in details.items() if v is not None)
+    return f"{str(event.get('what', '')).replace('_', ' ')}  {extra}".rstrip()
+
+
+def timeline_table(timeline: Mapping[str, Any], weekday: int) -> str:
+    """The case's events as `cxsim trace` tells them: clock, who, what."""
+    root = str(timeline.get("case"))
+    rows = []
+    for event in timeline.get("events") or []:
+        label = str(event.get("case", root))
+        prefix = "" if label == root else f"[{label}] "
+        when = event.get("clock") or clock(float(event.get("time", 0.0)), weekday)
+        rows.append([text(when), text(_who(event)), text(prefix + _what(event, weekday))])
+    return table(["when", "who", "what"], rows, css="timeline", names=3)
+
+
+def timeline_heading(timeline: Mapping[str, Any]) -> str:
+    """`case 1742 · segment default · journey move` and how it ended."""
+    values = timeline.get("values") or {}
+    parts = [f"case {timeline.get('case')}"]
+    if timeline.get("stream"):
+        parts.append(f"stream {timeline['stream']}")
+    parts.extend([f"segment {timeline.get('segment')}", f"journey {timeline.get('journey')}"])
+    if "replication" in timeline:
+        parts.append(f"replication {timeline['replication']}")
+    ending = (
+        "resolved" if values.get("resolved") else "still open" if values.get("open") else "gave up"
+    )
+    told = [f"customer view: {ending} after {format_duration(values.get('time_to_resolution'))}"]
+    told += [f"{values[k]:.0f} {k.replace('_', ' ')}" for k in TIMELINE_VALUES if k in values]
+    if values.get("orphaned"):
+        told.append(f"orphaned {format_duration(values.get('orphan_time'))}")
+    return f"<h3>{text(' · '.join(parts))}</h3><p>{text(' · '.join(told))}</p>"
+
+
+def _chart(plot: Plot, index: int) -> str:
+    return inline_svg(plot.path.read_bytes(), f"c{index}", plot.title)
+
+
+def run_page(run: RunFolder, plots: Sequence[Plot]) -> str:
+    """The whole report of a run as one HTML document."""
+    summary, scenario, manifest = run.summary, run.scenario, run.manifest
+    name = scenario.get("name") or summary.get("scenario") or run.path.name
+    cases = ((summary.get("metrics") or {}).get("cases") or {}).get("mean")
+    meta = [f"{summary.get('replications', '?')} replications", f"seed {summary.get('seed', '?')}"]
+    if cases is not None:
+        meta.append(f"{cases:,.0f} cases per replication")
+    if scenario.get("horizon") is not None:
+        meta.append(f"horizon {format_duration(scenario['horizon'])}")
+    if manifest.get("cxsim_version"):
+        meta.append(f"cxsim {manifest['cxsim_version']}")
+    if manifest.get("complete") is False:
+        meta.append("incomplete run")
+    parts = [f"<h1>{text(name)}</h1>", f'<p class="meta">{text(" · ".join(meta))}</p>']
+    if scenario.get("description"):
+        parts.append(f"<p>{text(scenario['description'])}</p>")
+    warnings = summary.get("warnings") or []
+    if warnings:
+        items = "".join(f"<li>{text(w)}</li>" for w in warnings)
+        parts.append(f'<h2>Warnings</h2><ul class="warnings">{items}</ul>')
+    parts += ["<h2>Headline metrics</h2>", headline(summary)]
+    if summary.get("teams"):
+        parts += ["<h3>Teams</h3>", team_table(summary)]
+    parts += ["<h2>Assertions</h2>", verdict_section(run)]
+    numbered = list(enumerate(plots))
+    if not run.figures:
+        parts.append(
+            "<p>This run folder has no figures.json (an older cxsim wrote it): "
+            "run the scenario again for the charts.</p>"
+        )
+    for section, title in SECTIONS.items():
+        mine = [_chart(plot, i) for i, plot in numbered if plot.section == section]
+        if mine:
+            parts += [f"<h2>{text(title)}</h2>", *mine]
+    timelines = (run.figures.get("timelines") or []) if run.figures else []
+    if timelines:
+        weekday = int(run.figures.get("weekday") or 0)
+        charts = [plot for _, plot in numbered if plot.section == "timelines"]
+        parts.append(f"<h2>The {len(timelines)} worst cases (customer time to resolution)</h2>")
+        for rank, timeline in enumerate(timelines):
+            parts.append(timeline_heading(timeline))
+            chart = [p for p in charts if p.path.name == f"timeline-{rank + 1}.svg"]
+            if chart:
+                parts.append(_chart(chart[0], len(plots) + rank))
+            parts.append(timeline_table(timeline, weekday))
+    return page(f"{name} · cxsim report", "\n".join(parts))

@@ -1,0 +1,83 @@
+"""A sweep as charts: one metric against the first varied value, with its 95 % intervals.
+
+One line per combination of the other varied values. Times are shown in the human unit
+their largest value reads best in, rates in per cent; whole-number values on the x axis
+(team sizes, counts) get no ticks in between.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.figure import Figure
+
+from cxsim.output import to_json
+from cxsim.report.charts import chart, new_figure, percent_axis, time_unit
+
+if TYPE_CHECKING:
+    from cxsim.measures import MetricRef
+    from cxsim.sweep import Point, Sweep
+
+
+def label(value: Any) -> str:
+    """A varied value as written on an axis or in a legend."""
+    return value if isinstance(value, str) else to_json(value).strip().replace("\n", "")
+
+
+def _kind(ref: MetricRef) -> str:
+    return "time" if ref.stat != "mean" else ref.metric.kind
+
+
+@chart
+def sweep_chart(result: Sweep, ref: MetricRef) -> Figure:
+    """One metric against the first varied value, mean and 95 % CI, a line per other combination."""
+    first = result.varies[0]
+    xs = [o.value for o in first.values]
+    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
+    position = {label(x): (x if numeric else i) for i, x in enumerate(xs)}
+    measured = [p.measurements[str(ref)] for p in result.points]
+    kind = _kind(ref)
+    unit = time_unit([m.high if m.high is not None else m.value for m in measured])
+    factor = 1.0 / unit.minutes if kind == "time" else 1.0
+    figure = new_figure(6.4, 4.0)
+    axes = figure.add_subplot()
+    lines: dict[tuple[str, ...], list[Point]] = {}
+    for point in result.points:
+        lines.setdefault(tuple(label(v) for v in point.values[1:]), []).append(point)
+    for others, points in lines.items():
+        x, y, below, above = [], [], [], []
+        for point in points:
+            value = point.measurements[str(ref)]
+            if value.value is None or not math.isfinite(value.value):
+                continue
+            low = value.low if value.low is not None else value.value
+            high = value.high if value.high is not None else value.value
+            x.append(position[label(point.values[0])])
+            y.append(value.value * factor)
+            below.append((value.value - low) * factor)
+            above.append((high - value.value) * factor if math.isfinite(high) else 0.0)
+        names = [v.path for v in result.varies[1:]]
+        legend = ", ".join(f"{n}={o}" for n, o in zip(names, others, strict=True)) or None
+        axes.errorbar(x, y, yerr=[below, above], marker="o", capsize=3, label=legend)
+    if not numeric:
+        axes.set_xticks(list(position.values()), list(position))
+    elif all(isinstance(x, int) for x in xs):
+        axes.set_xticks(xs)  # team sizes and counts: no ticks between whole numbers
+    axes.set_xlabel(first.path)
+    if kind == "rate":
+        percent_axis(axes)
+        axes.set_ylabel(f"{ref} (%)")
+    elif kind == "time":
+        axes.set_ylabel(f"{ref} ({unit.name})")
+    else:
+        axes.set_ylabel(f"{ref} (per {'replication' if kind == 'count' else 'case'})")
+    axes.set_title(f"{result.scenario.name}: {ref}, mean and 95 % CI")
+    if len(lines) > 1:
+        axes.legend()
+    return figure
+
+
+def chart_name(ref: MetricRef) -> str:
+    """File name of a metric's chart: `teams.agents.asa.svg`."""
+    return f"{ref}.svg"
