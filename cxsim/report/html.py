@@ -23,7 +23,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right;
          vertical-align: top; }
 th { background: #f4f4f4; }
-td.name, th.name { text-align: left; }
+td.name, th.name, table.verdicts td:last-child, table.verdicts th:last-child { text-align: left; }
 table.timeline td { text-align: left; font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 .pass { color: #2e8b57; font-weight: bold; }
 .fail { color: #c0392b; font-weight: bold; }

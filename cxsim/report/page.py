@@ -110,7 +110,8 @@ def verdict_section(run: RunFolder) -> str:
         for v in found
     ]
     note = f"<p>Judged by {text(source)} on the 95 % interval over replications.</p>"
-    return note + table(["assertion", "verdict", "measured", "95 % CI", "why"], rows, names=2)
+    head = ["assertion", "verdict", "measured", "95 % CI", "why"]
+    return note + table(head, rows, css="verdicts", names=2)
 
 
 def _who(event: Mapping[str, Any]) -> str:
@@ -158,7 +159,9 @@ def timeline_heading(timeline: Mapping[str, Any]) -> str:
         "resolved" if values.get("resolved") else "still open" if values.get("open") else "gave up"
     )
     told = [f"customer view: {ending} after {format_duration(values.get('time_to_resolution'))}"]
-    told += [f"{values[k]:.0f} {k.replace('_', ' ')}" for k in TIMELINE_VALUES if k in values]
+    for key in (k for k in TIMELINE_VALUES if k in values):
+        name = key.replace("_", " ")
+        told.append(f"{values[key]:.0f} {name[:-1] if values[key] == 1 else name}")
     if values.get("orphaned"):
         told.append(f"orphaned {format_duration(values.get('orphan_time'))}")
     return f"<h3>{text(' · '.join(parts))}</h3><p>{text(' · '.join(told))}</p>"

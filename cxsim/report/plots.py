@@ -73,8 +73,8 @@ def charts(run: RunFolder) -> list[tuple[str, str, str, Figure]]:
 def write_plots(run: RunFolder) -> list[Plot]:
     """Draw the folder's charts into its `plots/` folder; the plots written, in report order."""
     folder = run.path / PLOTS
-    folder.mkdir(exist_ok=True)
     written = []
     for section, title, name, figure in charts(run):
+        folder.mkdir(exist_ok=True)
         written.append(Plot(section, title, write_svg(figure, folder / name)))
     return written

@@ -1,19 +1,23 @@
-"""A sweep as charts: one metric against the first varied value, with its 95 % intervals.
+"""A sweep as charts and a page: each metric against the first varied value, with 95 % intervals.
 
 One line per combination of the other varied values. Times are shown in the human unit
 their largest value reads best in, rates in per cent; whole-number values on the x axis
-(team sizes, counts) get no ticks in between.
+(team sizes, counts) get no ticks in between. The sweep's report.html holds the table
+`cxsim sweep` prints, as a table, and every chart inline.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
-from cxsim.output import to_json
-from cxsim.report.charts import chart, new_figure, percent_axis, time_unit
+from cxsim.measures import format_interval, format_measured
+from cxsim.output import atomic_write, to_json
+from cxsim.report.charts import chart, new_figure, percent_axis, time_unit, write_svg
+from cxsim.report.html import inline_svg, page, table, text
 
 if TYPE_CHECKING:
     from cxsim.measures import MetricRef
@@ -81,3 +85,47 @@ def sweep_chart(result: Sweep, ref: MetricRef) -> Figure:
 def chart_name(ref: MetricRef) -> str:
     """File name of a metric's chart: `teams.agents.asa.svg`."""
     return f"{ref}.svg"
+
+
+def sweep_page(result: Sweep, charts: dict[str, bytes]) -> str:
+    """The sweep's report: what was varied, a row per grid point, a chart per metric."""
+    name = result.scenario.name
+    meta = (
+        f"{len(result.points)} points · {result.replications} replications each · "
+        f"seed {result.seed} · mean and 95 % CI"
+    )
+    varied = "".join(f"<li><code>--vary {text(v.text)}</code></li>" for v in result.varies)
+    head = [v.path for v in result.varies] + [str(ref) for ref in result.refs]
+    rows = []
+    for point in result.points:
+        cells = [text(label(value)) for value in point.values]
+        for ref in result.refs:
+            measured = point.measurements[str(ref)]
+            shown = format_measured(ref, measured.value)
+            cells.append(f"{text(shown)}<br><small>{text(format_interval(ref, measured))}</small>")
+        rows.append(cells)
+    parts = [
+        f"<h1>{text(name)} · sweep</h1>",
+        f'<p class="meta">{text(meta)}</p>',
+    ]
+    if result.scenario.description:
+        parts.append(f"<p>{text(result.scenario.description)}</p>")
+    if result.interrupted:
+        parts.append("<p>Interrupted: not every point of the grid was run.</p>")
+    parts += [f"<ul>{varied}</ul>", "<h2>Grid</h2>", table(head, rows, names=len(result.varies))]
+    parts.append("<h2>Charts</h2>")
+    for index, (title, svg) in enumerate(charts.items()):
+        parts.append(inline_svg(svg, f"s{index}", title))
+    return page(f"{name} · sweep · cxsim report", "\n".join(parts))
+
+
+def write_sweep_report(result: Sweep, folder: Path) -> list[Path]:
+    """Write a chart per metric and report.html into the sweep's folder; the files written."""
+    written, charts = [], {}
+    for ref in result.refs:
+        path = write_svg(sweep_chart(result, ref), folder / chart_name(ref))
+        charts[str(ref)] = path.read_bytes()
+        written.append(path)
+    report = folder / "report.html"
+    atomic_write(report, sweep_page(result, charts))
+    return [*written, report]
