@@ -1,8 +1,14 @@
-"""A small builder of figures.json data, as `cxsim run` writes it, for the report's tests."""
+"""A small builder of figures.json data, as `cxsim run` writes it, and run folders to report on."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+from click.testing import CliRunner
+
+from cxsim.cli import main
 
 
 def curve(points: list[tuple[float, float]]) -> dict[str, list[float]]:
@@ -118,3 +124,22 @@ def figures(teams: tuple[str, ...] = ("agents",), timelines: int = 3) -> dict[st
         },
         "timelines": [timeline(str(17 + i), 4000.0 - 500 * i) for i in range(timelines)],
     }
+
+
+MMC = Path(__file__).parent.parent / "scenarios" / "mmc_queue.yml"
+
+
+def run_folder(out: Path, *options: str) -> Path:
+    """A real run folder of a tiny run (mmc_queue.yml, one day, three replications)."""
+    args = ["run", str(MMC), "--set", "horizon=1d", "-r", "3", "--jobs", "1", "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, *options])
+    assert result.exit_code == 0, result.output
+    (folder,) = (out / "mmc-queue").iterdir()
+    return folder
+
+
+def with_figures(folder: Path, data: dict[str, Any] | None = None) -> Path:
+    """The run folder with figures.json replaced by `data` (the builder's when None)."""
+    body = figures() if data is None else data
+    (folder / "figures.json").write_text(json.dumps(body), encoding="utf-8")
+    return folder
