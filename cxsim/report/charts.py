@@ -128,4 +128,5 @@ def percent_axis(axes: object, which: str = "y") -> None:
     from matplotlib.ticker import PercentFormatter
 
     axis = axes.yaxis if which == "y" else axes.xaxis  # type: ignore[attr-defined]
-    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    # decimals from the view: 99.9 %–100 % must not read "100 %" on every tick
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=None))

@@ -23,6 +23,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: right;
          vertical-align: top; }
 th { background: #f4f4f4; }
+div.wide { overflow-x: auto; }
 td.name, th.name, table.verdicts td:last-child, table.verdicts th:last-child { text-align: left; }
 table.timeline td { text-align: left; font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 .pass { color: #2e8b57; font-weight: bold; }
@@ -52,7 +53,9 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], css: str = "", nam
 
     body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
     klass = f' class="{css}"' if css else ""
-    return f"<table{klass}><thead><tr>{cells('th', head)}</tr></thead><tbody>{body}</tbody></table>"
+    head_row = f"<thead><tr>{cells('th', head)}</tr></thead>"
+    # a wide table scrolls on its own instead of widening the page
+    return f'<div class="wide"><table{klass}>{head_row}<tbody>{body}</tbody></table></div>'
 
 
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)

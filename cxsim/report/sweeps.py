@@ -95,7 +95,8 @@ def sweep_page(result: Sweep, charts: dict[str, bytes]) -> str:
         f"seed {result.seed} · mean and 95 % CI"
     )
     varied = "".join(f"<li><code>--vary {text(v.text)}</code></li>" for v in result.varies)
-    head = [v.path for v in result.varies] + [str(ref) for ref in result.refs]
+    names = [v.path for v in result.varies] + [str(ref) for ref in result.refs]
+    head = [text(n).replace(".", ".<wbr>") for n in names]  # long paths break at their dots
     rows = []
     for point in result.points:
         cells = [text(label(value)) for value in point.values]
