@@ -177,3 +177,15 @@ def test_cxsim_run_writes_the_report_unless_no_plots(tmp_path: Path) -> None:
     assert (folder / "report.html").is_file()
     bare = run_folder(tmp_path / "without", "--no-plots")
     assert not (bare / "report.html").exists() and not (bare / "plots").exists()
+
+
+def test_a_part_of_figures_that_does_not_read_costs_its_chart_only(
+    plain: Path, tmp_path: Path
+) -> None:
+    data = figures(timelines=0)
+    del data["handoffs"]["share"]
+    folder = with_figures(copy(plain, tmp_path), data)
+    html = write_report(folder).read_text()
+    assert not (folder / "plots" / "handoffs.svg").exists()
+    assert (folder / "plots" / "handoff_matrix.svg").exists()
+    assert "Handoffs per case: left out, figures.json does not read as expected" in html

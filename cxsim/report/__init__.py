@@ -23,7 +23,7 @@ __all__ = ["REPORT", "NotARunFolder", "write_report"]
 def write_report(run_dir: str | Path) -> Path:
     """Write the run folder's plots and report.html; the report's path. NotARunFolder if not one."""
     run = read_run_folder(run_dir)
-    plots = write_plots(run)
+    plots, problems = write_plots(run)
     path = run.path / REPORT
-    atomic_write(path, run_page(run, plots))
+    atomic_write(path, run_page(run, plots, problems))
     return path

@@ -171,7 +171,7 @@ def _chart(plot: Plot, index: int) -> str:
     return inline_svg(plot.path.read_bytes(), f"c{index}", plot.title)
 
 
-def run_page(run: RunFolder, plots: Sequence[Plot]) -> str:
+def run_page(run: RunFolder, plots: Sequence[Plot], problems: Sequence[str] = ()) -> str:
     """The whole report of a run as one HTML document."""
     summary, scenario, manifest = run.summary, run.scenario, run.manifest
     name = scenario.get("name") or summary.get("scenario") or run.path.name
@@ -188,7 +188,7 @@ def run_page(run: RunFolder, plots: Sequence[Plot]) -> str:
     parts = [f"<h1>{text(name)}</h1>", f'<p class="meta">{text(" · ".join(meta))}</p>']
     if scenario.get("description"):
         parts.append(f"<p>{text(scenario['description'])}</p>")
-    warnings = summary.get("warnings") or []
+    warnings = [*(summary.get("warnings") or []), *problems]
     if warnings:
         items = "".join(f"<li>{text(w)}</li>" for w in warnings)
         parts.append(f'<h2>Warnings</h2><ul class="warnings">{items}</ul>')
