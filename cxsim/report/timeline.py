@@ -3,8 +3,9 @@
 Lanes run top to bottom as in a service blueprint: the customer, the front stage
 (teams answering a channel), the back stage (the operator's teams with no channel) and
 partners (other organizations); within a lane, one row per team in order of first
-appearance. Every event is a dot on its row; promises are diamonds, broken promises
-and failures red crosses, the resolution a green star. A thin line follows the case
+appearance. Every event is a dot on its row; promises are diamonds (green when kept),
+broken promises and failures red crosses (a failure with its name), the resolution a
+green star. A thin line follows the case
 from row to row, so a case bouncing between teams reads as a zigzag.
 """
 
@@ -51,6 +52,8 @@ def marker(event: Mapping[str, Any]) -> tuple[str, str, float]:
         return "*", GOOD, 110.0
     if what in BROKEN:
         return "X", BAD, 60.0
+    if what == "promise kept":
+        return "D", GOOD, 40.0
     if what in PROMISES or what.startswith("promise"):
         return "D", PROCESS, 40.0
     return "o", MUTED, 22.0
@@ -74,6 +77,17 @@ def timeline_chart(timeline: Mapping[str, Any]) -> Figure:
     for x, y, event in zip(xs, ys, events, strict=True):
         shape, colour, size = marker(event)
         axes.scatter([x], [y], marker=shape, color=colour, s=size, zorder=2)
+        name = (event.get("details") or {}).get("name")
+        if _what(event) == "failure" and name:  # which failure, as the trace names it
+            axes.annotate(
+                str(name),
+                (x, y),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=BAD,
+            )
     labels = [
         f"{LANE_NAMES.get(lane, lane)} · {who}" if who else LANE_NAMES.get(lane, lane)
         for lane, who in lanes
@@ -91,11 +105,12 @@ def timeline_chart(timeline: Mapping[str, Any]) -> Figure:
         for m, c, s, label in (
             ("o", MUTED, 22.0, "event"),
             ("D", PROCESS, 40.0, "promise"),
+            ("D", GOOD, 40.0, "promise kept"),
             ("X", BAD, 60.0, "broken promise, failure, abandoned"),
             ("*", GOOD, 110.0, "resolved"),
         )
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncol=4)
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     journey = timeline.get("journey", "")
     axes.set_title(f"Case {timeline.get('case', '')} · journey {journey} · swimlane")
     return figure
