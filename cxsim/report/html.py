@@ -24,6 +24,7 @@ th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e3e3e3; text-align: ri
          vertical-align: top; }
 th { background: #f4f4f4; }
 div.wide { overflow-x: auto; }
+table.verdicts td:not(:last-child) { white-space: nowrap; }
 td.name, th.name, table.verdicts td:last-child, table.verdicts th:last-child { text-align: left; }
 table.timeline td { text-align: left; font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 .pass { color: #2e8b57; font-weight: bold; }

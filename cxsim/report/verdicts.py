@@ -64,7 +64,7 @@ def verdicts(
         entry = _entry(summary, assertion.ref.key)
         if assertion.ref.stat != MEAN:
             value = entry.get(assertion.ref.stat)
-            reason = "the summary has no interval for a percentile: `cxsim check` judges it"
+            reason = "the summary has no interval for a percentile; cxsim check judges it"
             shown = (
                 "beyond reach" if value is None and entry else format_measured(assertion.ref, value)
             )
