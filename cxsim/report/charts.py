@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import ParamSpec
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from cxsim.output import atomic_write
 
@@ -123,10 +125,8 @@ def write_svg(figure: Figure, path: Path) -> Path:
     return path
 
 
-def percent_axis(axes: object, which: str = "y") -> None:
+def percent_axis(axes: Axes, which: str = "y") -> None:
     """Label the ticks of a 0–1 axis as per cent."""
-    from matplotlib.ticker import PercentFormatter
-
-    axis = axes.yaxis if which == "y" else axes.xaxis  # type: ignore[attr-defined]
+    axis = axes.yaxis if which == "y" else axes.xaxis
     # decimals from the view: 99.9 %–100 % must not read "100 %" on every tick
     axis.set_major_formatter(PercentFormatter(1.0, decimals=None))

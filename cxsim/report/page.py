@@ -31,6 +31,9 @@ SECTIONS = {
 """Report sections of the charts, in page order (timelines come with the worst cases)."""
 
 TIMELINE_VALUES = ("handoffs", "repeats", "contacts", "broken_promises")
+"""Case values told under a worst case's heading, after how it ended."""
+TEAM_HEADLINE = ("asa", "service_level", "abandonment_rate", "occupancy", "handled")
+"""Team metrics in the report's team table; the counts behind them are in summary.json."""
 
 
 def _interval(metric: Metric, entry: Mapping[str, Any]) -> str:
@@ -78,11 +81,7 @@ def team_table(summary: Mapping[str, Any]) -> str:
     teams = summary.get("teams") or {}
     if not teams:
         return ""
-    shown = [
-        m
-        for m in TEAM_METRICS
-        if m.name in ("asa", "service_level", "abandonment_rate", "occupancy", "handled")
-    ]
+    shown = [m for m in TEAM_METRICS if m.name in TEAM_HEADLINE]
     rows = []
     for name, values in teams.items():
         row = [text(name)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cxsim.report.charts import MUTED, PROCESS, chart, new_figure, percent_axis, time_unit
@@ -19,7 +20,8 @@ HOURS_IN_WEEK = 168
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _days(axes: Any) -> None:
+def _days(axes: Axes) -> None:
+    """Day names between the day boundaries of an hour-of-week axis."""
     axes.set_xticks([24 * d for d in range(8)], minor=False)
     axes.set_xticks([24 * d + 12 for d in range(7)], DAY_NAMES, minor=True)
     axes.tick_params(axis="x", which="minor", length=0)
