@@ -125,7 +125,8 @@ def timeline(
     streams = scenario.customers.stream_names()
     events = []
     for time, _, label, event in entries:
-        org = scenario.teams[event.team].org if event.team in scenario.teams else event.team
+        team = scenario.teams.get(event.team) if event.team is not None else None
+        org = team.org if team is not None else event.team  # an organization holding the case
         events.append(
             {
                 "time": time,

@@ -171,12 +171,14 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def run_folder(out: str | Path, scenario_name: str, started: datetime | None = None) -> Path:
-    """Create and return a new folder `out/<scenario>/<run-id>` (the run id is the start time)."""
+def run_folder(
+    out: str | Path, scenario_name: str, started: datetime | None = None, prefix: str = ""
+) -> Path:
+    """Create and return a new folder `out/<scenario>/<prefix><run-id>` (run id: start time)."""
     base = Path(out) / scenario_name
     base.mkdir(parents=True, exist_ok=True)
     stamp = (started or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return _unique(base, stamp)
+    return _unique(base, prefix + stamp)
 
 
 def _unique(base: Path, stamp: str) -> Path:

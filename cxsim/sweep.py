@@ -5,9 +5,9 @@ like a `--set` value (commas inside brackets or quotes do not split). Several `-
 span the cartesian product. Every point of the grid runs with the same seed and number
 of replications, so neighbouring points differ by the change, not by luck. Each chosen
 metric (a reference as in `cxsim.measures`) is measured with its 95 % interval; the
-sweep writes `sweep.csv`, one PNG plot per metric against the first varied value (one
-line per combination of the others) and a `manifest.json`, atomically, into a new
-folder `<out>/<scenario>/<run-id>/`.
+sweep writes `sweep.csv`, one SVG chart per metric against the first varied value (one
+line per combination of the others, `cxsim.report.sweeps`), a `report.html` and a
+`manifest.json`, atomically, into a new folder `<out>/<scenario>/<run-id>/`.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def sweep(
     return result
 
 
-# --- tables, files and plots -------------------------------------------------------------
+# --- tables and files -------------------------------------------------------------------
 
 
 def _label(value: Any) -> str:
@@ -259,73 +259,14 @@ def sweep_csv(result: Sweep) -> str:
     return buffer.getvalue()
 
 
-def _scale(ref: MetricRef) -> tuple[float, str]:
-    kind = "time" if ref.stat != "mean" else ref.metric.kind
-    if kind == "time":
-        return 1.0, "minutes"
-    if kind == "rate":
-        return 100.0, "%"
-    return 1.0, ""
-
-
-def plot_png(result: Sweep, ref: MetricRef) -> bytes:
-    """A PNG of one metric against the first varied value, one line per other combination."""
-    # imported here: matplotlib costs a second of start-up that other commands need not pay
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    first = result.varies[0]
-    xs = [o.value for o in first.values]
-    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
-    position = {_label(x): (x if numeric else i) for i, x in enumerate(xs)}
-    factor, unit = _scale(ref)
-    figure = Figure(figsize=(6.4, 4.0), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    lines: dict[tuple[str, ...], list[Point]] = {}
-    for point in result.points:
-        lines.setdefault(tuple(_label(v) for v in point.values[1:]), []).append(point)
-    for others, points in lines.items():
-        x, y, below, above = [], [], [], []
-        for point in points:
-            measured = point.measurements[str(ref)]
-            if measured.value is None or not math.isfinite(measured.value):
-                continue
-            low = measured.low if measured.low is not None else measured.value
-            high = measured.high if measured.high is not None else measured.value
-            x.append(position[_label(point.values[0])])
-            y.append(measured.value * factor)
-            below.append((measured.value - low) * factor)
-            above.append((high - measured.value) * factor if math.isfinite(high) else 0.0)
-        names = [v.path for v in result.varies[1:]]
-        label = ", ".join(f"{n}={o}" for n, o in zip(names, others, strict=True)) or None
-        axes.errorbar(x, y, yerr=[below, above], marker="o", capsize=3, label=label)
-    if not numeric:
-        axes.set_xticks(list(position.values()), list(position))
-    elif all(isinstance(x, int) for x in xs):
-        axes.set_xticks(xs)  # team sizes and counts: no ticks between whole numbers
-    axes.set_xlabel(first.path)
-    axes.set_ylabel(f"{ref} ({unit})" if unit else str(ref))
-    axes.set_title(f"{result.scenario.name}: {ref}, mean and 95 % CI")
-    axes.grid(alpha=0.3)
-    if len(lines) > 1:
-        axes.legend(fontsize="small")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
-
-
-def plot_name(ref: MetricRef) -> str:
-    """File name of a metric's plot: `teams.agents.asa.png`."""
-    return f"{ref}.png"
-
-
 def write_sweep(result: Sweep, out: str | Path) -> Path:
-    """Write CSV, plots and manifest into a new run folder under `out`; return the folder."""
+    """Write CSV, charts, report.html and manifest into a new folder under `out`; the folder."""
+    # imported here: matplotlib costs a second of start-up that other commands need not pay
+    from cxsim.report.sweeps import write_sweep_report
+
     folder = run_folder(out, result.scenario.name)
     atomic_write(folder / "sweep.csv", sweep_csv(result))
-    for ref in result.refs:
-        atomic_write(folder / plot_name(ref), plot_png(result, ref))
+    write_sweep_report(result, folder)
     manifest = {
         "cxsim_version": version(),
         "scenario": result.scenario.name,

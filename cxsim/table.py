@@ -44,35 +44,43 @@ def row_unit(metric: Metric, entry: dict[str, Any]) -> Unit | None:
     return duration_unit(value) if value is not None else None
 
 
-def _interval(metric: Metric, ci: list[float | None], unit: Unit | None) -> str:
+def interval_text(metric: Metric, ci: list[float | None], unit: Unit | None = None) -> str:
+    """`1.9 h – 2.8 h`: a 95 % interval in `unit` (times), `—` when there is none."""
     low, high = ci
     if low is None or high is None:
         return UNDEFINED
     return f"{format_value(metric, low, unit)} – {format_value(metric, high, unit)}"
 
 
+def percentile_text(value: float | None, unit: Unit | None = None) -> str:
+    """A time percentile in `unit`; `beyond reach` when fewer cases were ever resolved."""
+    return "beyond reach" if value is None else format_duration(value, unit)
+
+
 def _row(label: str, metric: Metric, entry: dict[str, Any]) -> str:
     unit = row_unit(metric, entry)
     mean = format_value(metric, entry["mean"], unit)
-    line = f"{label:<30} {mean:>12}  {_interval(metric, entry['ci95'], unit):<27}"
+    line = f"{label:<30} {mean:>12}  {interval_text(metric, entry['ci95'], unit):<27}"
     if any(f"p{p}" in entry for p in PERCENTILES):
-        line += "".join(f"{_percentile(entry.get(f'p{p}'), unit):>15}" for p in PERCENTILES)
+        line += "".join(f"{percentile_text(entry.get(f'p{p}'), unit):>15}" for p in PERCENTILES)
     return line.rstrip()
-
-
-def _percentile(value: float | None, unit: Unit | None) -> str:
-    return "beyond reach" if value is None else format_duration(value, unit)
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def _team_rows(name: str, values: dict[str, Any], scenario: Scenario | None) -> list[str]:
-    """A team's lines: what applies to it, in the order of TEAM_METRICS."""
+def team_metrics(
+    name: str, values: dict[str, Any], scenario: Scenario | None = None
+) -> list[Metric]:
+    """The metrics that apply to team `name`, in the order of TEAM_METRICS.
+
+    A field team (one with a `booking_to_visit`) shows that instead of a queue's wait and
+    service level; `overflowed` only for a team with an overflow (when `scenario` says).
+    """
     spec = scenario.teams.get(name) if scenario is not None else None
-    field_team = values.get("booking_to_visit", {}).get("mean") is not None
-    lines = []
+    field_team = (values.get("booking_to_visit") or {}).get("mean") is not None
+    shown = []
     for metric in TEAM_METRICS:
         if metric.name not in values:
             continue
@@ -82,8 +90,8 @@ def _team_rows(name: str, values: dict[str, Any], scenario: Scenario | None) -> 
             continue
         if metric.name == "overflowed" and spec is not None and spec.overflow is None:
             continue
-        lines.append(_row("  " + metric.name.replace("_", " "), metric, values[metric.name]))
-    return lines
+        shown.append(metric)
+    return shown
 
 
 def summary_table(summary: dict[str, Any], scenario: Scenario | None = None) -> str:
@@ -122,5 +130,7 @@ def summary_table(summary: dict[str, Any], scenario: Scenario | None = None) -> 
     for team, values in summary.get("teams", {}).items():
         lines.append("")
         lines.append(f"team {team}")
-        lines.extend(_team_rows(team, values, scenario))
+        for metric in team_metrics(team, values, scenario):
+            label = "  " + metric.name.replace("_", " ")
+            lines.append(_row(label, metric, values[metric.name]))
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cxsim import narration
 from cxsim.engine import build_world, run_world
 from cxsim.engine.case import Case, Event
 from cxsim.metrics import CASE_COLUMNS, Recorder, case_row
@@ -99,32 +100,6 @@ def trace(
     )
 
 
-DURATION_DETAILS = ("waited", "travel", "lost")
-"""History details that are durations, told in human units."""
-TIME_DETAILS = ("due", "window_start", "until", "back")
-"""History details that are clock times."""
-
-
-def _who(scenario: Scenario, event: Event) -> str:
-    if event.team is None:
-        return "—"
-    org = scenario.teams[event.team].org if event.team in scenario.teams else None
-    parts = [p for p in (org, event.channel) if p]
-    return f"{event.team} ({', '.join(parts)})" if parts else event.team
-
-
-def _what(event: Event, weekday: int) -> str:
-    details = dict(event.details)
-    for key in DURATION_DETAILS:
-        if key in details:
-            details[key] = format_duration(details[key])
-    for key in TIME_DETAILS:
-        if key in details:
-            details[key] = clock(details[key], weekday).replace("  ", " ")
-    extra = "  ".join(f"{key}={value}" for key, value in details.items() if value is not None)
-    return f"{event.what.replace('_', ' ')}  {extra}".rstrip()
-
-
 def format_trace(found: Trace) -> str:
     """The case as a timeline a workshop can read."""
     case = found.case
@@ -142,7 +117,11 @@ def format_trace(found: Trace) -> str:
     weekday = (found.scenario.start or DEFAULT_START).weekday()
     for time, _, label, event in entries:
         prefix = "" if label == case.label else f"[{label}] "
-        who, what = _who(found.scenario, event), _what(event, weekday)
+        org = found.scenario.teams[event.team].org if event.team in found.scenario.teams else None
+        who, what = (
+            narration.who(event.team, org, event.channel),
+            narration.what(event.what, event.details, weekday),
+        )
         lines.append(f"{clock(time, weekday)}  {who:<32} {prefix}{what}")
     lines.append(_verdict(found))
     return "\n".join(lines)

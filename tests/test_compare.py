@@ -19,6 +19,12 @@ SHORT = ("horizon=3h", "warmup=20min")
 QUICK = ["-r", "8", "--jobs", "1"]
 
 
+@pytest.fixture(autouse=True)
+def results_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cxsim compare` writes its folder under ./results: keep it out of the working tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def short(tmp_path: Path) -> Path:
     """mmc_queue.yml with a 3 h horizon: `--set` on compare changes the variant only."""

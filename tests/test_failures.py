@@ -63,7 +63,7 @@ def test_without_failures_the_journey_runs_straight_through() -> None:
 
 def test_delay_holds_the_step_back() -> None:
     done = run("      - {name: late, at: install, probability: 1, effect: {delay: 45min}}")
-    assert (30, None, "failure") in lines(done)
+    assert (30, "field", "failure") in lines(done)  # at the step's team
     assert (75, "field", "task queued") in lines(done)
     assert lines(done)[-1] == (105, None, "resolved")
     assert done.world.failure_counts["late"] == 1

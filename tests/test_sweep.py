@@ -1,4 +1,4 @@
-"""`cxsim sweep`: the grid, the table, and the CSV, plots and manifest it writes."""
+"""`cxsim sweep`: the grid, the table, and the CSV, charts, report and manifest it writes."""
 
 from __future__ import annotations
 
@@ -46,12 +46,16 @@ def test_sweep_writes_csv_plots_and_manifest(tmp_path: Path) -> None:
     assert names == {
         "sweep.csv",
         "manifest.json",
-        "teams.phone.asa.png",
-        "time_to_resolution.p90.png",
+        "teams.phone.asa.svg",
+        "time_to_resolution.p90.svg",
+        "report.html",
     }  # nothing half-written left behind
-    for name in ("teams.phone.asa.png", "time_to_resolution.p90.png"):
-        data = (folder / name).read_bytes()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
+    for name in ("teams.phone.asa.svg", "time_to_resolution.p90.svg"):
+        svg = (folder / name).read_text()
+        assert svg.startswith("<?xml") and "</svg>" in svg
+    assert "teams.phone.asa (minutes)" in (folder / "teams.phone.asa.svg").read_text()
+    report = (folder / "report.html").read_text()
+    assert report.count("<svg") == 2 and "teams.phone.size" in report
     rows = list(csv.DictReader((folder / "sweep.csv").open()))
     assert [row["teams.phone.size"] for row in rows] == ["9", "10", "12"]
     asa = [float(row["teams.phone.asa"]) for row in rows]

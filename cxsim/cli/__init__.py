@@ -9,6 +9,7 @@ import click
 
 from cxsim.cli.check import check_command
 from cxsim.cli.compare import compare_command
+from cxsim.cli.report import report_command
 from cxsim.cli.run import run_command
 from cxsim.cli.schema import schema_command
 from cxsim.cli.sweep import sweep_command
@@ -30,5 +31,6 @@ for command in (
     compare_command,
     check_command,
     sweep_command,
+    report_command,
 ):
     main.add_command(command)

@@ -13,6 +13,7 @@ from cxsim.cli.common import (
     EXIT_FAILED,
     bad_input,
     common_run_options,
+    interrupts_held,
     report_failed,
     warn,
 )
@@ -58,6 +59,13 @@ def _named_set_both(
     "0.1 pp for rates). Repeatable.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Folder the comparison's JSON, chart and report go under.",
+)
 def compare_command(
     base: Path,
     variant: Path | None,
@@ -68,12 +76,14 @@ def compare_command(
     both: tuple[str, ...],
     min_effects: tuple[str, ...],
     as_json: bool,
+    out: Path,
 ) -> None:
     """Compare BASE with VARIANT (or with BASE changed by --set) on common random numbers.
 
     Both run with BASE's seed and replications; each metric gets the paired difference
     (variant - base) with a 95 % interval and a verdict: negligible (the whole interval
-    within the min effect), better, worse or no detectable difference.
+    within the min effect), better, worse or no detectable difference. comparison.json,
+    a chart of the differences and report.html go to OUT/<base>/compare-<run-id>/.
     """
     warnings: list[Problem] = []
     try:
@@ -96,9 +106,15 @@ def compare_command(
     if not any(d.pairs for d in comparison.differences):
         click.echo("no replication finished in both runs; nothing to compare", err=True)
         sys.exit(code or EXIT_FAILED)
+    # imported here: matplotlib costs a second of start-up that other commands need not pay
+    from cxsim.report.comparison import write_comparison
+
+    with interrupts_held():
+        folder = write_comparison(comparison, out)
     if as_json:
         click.echo(to_json(comparison.to_dict()).rstrip())
     else:
         click.echo(format_comparison(comparison))
+    click.echo(f"results: {folder}", err=True)
     if code is not None:
         sys.exit(code)

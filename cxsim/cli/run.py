@@ -52,6 +52,9 @@ from cxsim.table import summary_table
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table."
 )
+@click.option(
+    "--no-plots", is_flag=True, help="Write no plots/*.svg and no report.html into the run folder."
+)
 def run_command(
     scenario: Path,
     replications: int | None,
@@ -60,6 +63,7 @@ def run_command(
     overrides: tuple[str, ...],
     out: Path,
     as_json: bool,
+    no_plots: bool,
 ) -> None:
     """Run SCENARIO's replications and summarize them."""
     try:
@@ -79,6 +83,11 @@ def run_command(
     with interrupts_held():  # a second Ctrl-C must not cut the saving of the first one short
         summary = results.summary()
         folder = writer.finish(results, summary, workers)
+        if not no_plots:
+            # imported here: matplotlib costs a second of start-up that --no-plots need not pay
+            from cxsim.report import write_report
+
+            write_report(folder)
     click.echo(to_json(summary).rstrip() if as_json else summary_table(summary, model))
     click.echo(f"results: {folder}", err=True)
     for index, error in results.failed:

@@ -120,18 +120,21 @@ def build_journey(
 
 
 def _occurring(
-    world: World, case: Case, failures: list[Drawn], now: float, points: dict[Draw, float]
+    world: World, case: Case, node: Node, when: str, now: float, points: dict[Draw, float]
 ) -> list[Drawn]:
-    """The failures among `failures` that happen on this attempt, counted and noted.
+    """The failures of `node` acting `when` (before or after) that happen on this attempt,
+    counted and noted at the step's team.
 
     `points` holds the attempt's draws (one per group, `failures.occurring`).
     """
+    failures = node.before if when == "before" else node.after
     found = list(occurring(case, failures, points))
     for failure in found:
         if (case.parent or case).counted:
             world.failure_counts[failure.spec.name] += 1
         if case.history is not None:
-            case.note(now, None, None, "failure", name=failure.spec.name, effect=failure.effect)
+            team = getattr(node.spec, "team", None)
+            case.note(now, team, None, "failure", name=failure.spec.name, effect=failure.effect)
     return found
 
 
@@ -153,7 +156,7 @@ def attempt(
     while True:
         skipped = False
         points: dict[Draw, float] = {}  # the attempt's draws, before and after the work
-        for failure in _occurring(world, case, node.before, env.now, points):
+        for failure in _occurring(world, case, node, "before", env.now, points):
             directive = yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
             if directive == SKIP:
                 skipped = True
@@ -180,7 +183,7 @@ def attempt(
         provider = node.providers.get(missing[0])
         return provider if provider is not None else DONE
     case.conditions.update(node.spec.provides)
-    for failure in _occurring(world, case, node.after, env.now, points):
+    for failure in _occurring(world, case, node, "after", env.now, points):
         yield from EFFECTS[failure.effect].apply(env, world, case, node, failure)
     return DONE
 
