@@ -63,6 +63,8 @@ class CaseLog:
     created: str
     outcome: str
     """`resolved`, `gave_up`, or `open` (still open when the run ended)."""
+    ended: str
+    """When the case ended; when it was created, for a case still open."""
     stream: str
     segment: str
     lines: list[Line] = field(default_factory=list)
@@ -109,6 +111,7 @@ def _case_log(case: Case, context: Context) -> CaseLog:
         journey=case.journey,
         created=context.timestamp(case.created),
         outcome=case.outcome or "open",
+        ended=context.timestamp(case.ended_at if case.ended_at is not None else case.created),
         stream=context.streams[case.stream] if context.streams else "",
         segment=case.segment.name,
     )

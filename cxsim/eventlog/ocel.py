@@ -34,6 +34,10 @@ OBJECT_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
 """Object types with their attributes (name, OCEL type)."""
 
 
+Values = dict[str, str | tuple[str, str]]
+"""Attribute values of an object: a value set when the object appears, or (value, time)."""
+
+
 def _dump(item: Any) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
@@ -48,8 +52,12 @@ class OcelPart:
         self.events = handles["ocel-events"]
         self.technicians: set[str] = set()
 
-    def _object(self, oid: str, kind: str, time: str, values: dict[str, str], **related: str):
-        attributes = [{"name": k, "value": v, "time": time} for k, v in values.items()]
+    def _object(self, oid: str, kind: str, time: str, values: Values, **related: str) -> None:
+        """Write an object; a value given as (value, time) was set at its own time."""
+        attributes = []
+        for name, value in values.items():
+            value, when = value if isinstance(value, tuple) else (value, time)
+            attributes.append({"name": name, "value": value, "time": when})
         relationships = [{"objectId": o, "qualifier": q} for q, o in related.items()]
         item = {"id": oid, "type": kind, "attributes": attributes, "relationships": relationships}
         self.objects.write(_dump(item) + "\n")
@@ -58,16 +66,25 @@ class OcelPart:
         """Add the cases' objects and events."""
         for log in logs:
             if log.parent is None:
-                values = {"segment": log.segment, "stream": log.stream}
-                self._object(log.customer, "customer", log.created, values)
+                customer: Values = {
+                    "segment": log.segment,
+                    "stream": log.stream,
+                }
+                self._object(log.customer, "customer", log.created, customer)
                 kind, related = "case", {"customer": log.customer}
             else:
                 kind, related = "child case", {"customer": log.customer, "parent": log.parent}
-            values = {"journey": log.journey, "outcome": log.outcome}
-            self._object(log.case_id, kind, log.created, values, **related)
+            case_values: Values = {
+                "journey": log.journey,
+                "outcome": (log.outcome, log.ended),
+            }
+            self._object(log.case_id, kind, log.created, case_values, **related)
             for booked in log.appointments:
-                values = {"team": booked.team, "window_start": booked.window_start}
-                self._object(booked.id, "appointment", booked.booked, values, case=log.case_id)
+                slot: Values = {
+                    "team": booked.team,
+                    "window_start": booked.window_start,
+                }
+                self._object(booked.id, "appointment", booked.booked, slot, case=log.case_id)
             for line in log.lines:
                 self._event(line, log)
 
@@ -80,8 +97,11 @@ class OcelPart:
             related.append(("technician", person))
             if person not in self.technicians:  # a technician is an object once a replication
                 self.technicians.add(person)
-                values = {"team": line.team, "organization": line.organization}
-                self._object(person, "technician", line.timestamp, values)
+                person_values: Values = {
+                    "team": line.team,
+                    "organization": line.organization,
+                }
+                self._object(person, "technician", line.timestamp, person_values)
         item = {
             "id": f"{line.replication}-e{line.sequence}",
             "type": line.activity,
