@@ -241,6 +241,8 @@ def _run_pool(
             for future in finished:
                 finish(pending.pop(future), future.result())
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        # replications already running finish before the process can exit in any case; with
+        # an event log, wait for them here, so the parts they write are cleared up after them
+        executor.shutdown(wait=events is not None, cancel_futures=True)
         raise
     executor.shutdown()

@@ -156,6 +156,43 @@ def test_an_abandoned_contact_is_no_activity(tmp_path: Path) -> None:
     ]  # the third customer gave up in the queue: no work was done on their case
 
 
+SLOW_FIX = """
+    name: slow-fix
+    horizon: 1d
+    drain: 0min
+    customers:
+      arrivals: {cohort: 2}
+      journey: fix
+      give_up_after: 3h
+    teams:
+      desk: {size: 1}
+    journeys:
+      fix:
+        start: repair
+        steps:
+          repair: {type: task, team: desk, duration: 2h}
+"""
+
+
+def test_work_cut_short_ends_with_the_case_and_open_work_has_no_end(tmp_path: Path) -> None:
+    run(scenario(SLOW_FIX), 1, jobs=1, events=EventLog(tmp_path, ("csv",)))
+    rows = _rows(tmp_path / "events.csv")
+    got = [(r["case_id"], r["timestamp"][11:16], r["resource"], r["lifecycle"]) for r in rows]
+    assert got == [
+        ("0-1", "00:00", "desk-1", "start"),
+        ("0-1", "02:00", "desk-1", "complete"),
+        # the second customer walks away at 03:00, an hour into the work on their case
+        ("0-2", "02:00", "desk-1", "start"),
+        ("0-2", "03:00", "desk-1", "complete"),
+    ]
+    still_open = tmp_path / "open"
+    still_open.mkdir()
+    model = scenario(SLOW_FIX, "horizon=1h", "customers.give_up_after=null")
+    run(model, 1, jobs=1, events=EventLog(still_open, ("csv",)))
+    rows = _rows(still_open / "events.csv")
+    assert [(r["case_id"], r["lifecycle"]) for r in rows] == [("0-1", "start")]
+
+
 def test_xes_declares_its_extensions_and_has_the_standard_attributes(tmp_path: Path) -> None:
     run(scenario(CLAIM), 1, jobs=1, events=EventLog(tmp_path, ("xes",)))
     log = ET.parse(tmp_path / "events.xes").getroot()
