@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
-from xml.sax.saxutils import XMLGenerator
+from xml.sax.saxutils import quoteattr
 
 from cxsim.eventlog.files import atomic_file
 from cxsim.eventlog.lines import CaseLog
@@ -28,33 +29,36 @@ EXTENSIONS = (
 )
 
 
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    # the same few names (steps, teams, people) come back in every event: quoted once each
+    return quoteattr(value)
+
+
 class Xes:
-    """XES elements written as they come, with some indentation for people who look."""
+    """XES elements written as they come, indented for people who look.
+
+    Written by hand with `quoteattr` rather than through `XMLGenerator`, which took
+    three quarters of the time of a run writing XES: every value is still escaped.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
-
-    def indent(self, depth: int) -> None:
-        """A new line, indented (after closing any start tag still open)."""
-        self.xml.ignorableWhitespace("\n" + "  " * depth)
 
     def attribute(self, kind: str, key: str, value: str | int, depth: int) -> None:
         """A typed attribute (`string`, `date`, `int`) as an empty element."""
-        self.indent(depth)
-        self.xml.startElement(kind, {"key": key, "value": str(value)})
-        self.xml.endElement(kind)
+        quoted = _quoted(str(value))
+        self.out.write(f'\n{"  " * depth}<{kind} key="{key}" value={quoted}/>')
 
-    def start(self, name: str, attributes: dict[str, str], depth: int) -> None:
-        """Open an element on a new line."""
-        if depth:
-            self.indent(depth)
-        self.xml.startElement(name, attributes)
+    def start(self, name: str, attributes: dict[str, str], depth: int, empty: bool = False) -> None:
+        """Open an element on a new line (or write it whole, when `empty`)."""
+        pairs = "".join(f" {key}={quoteattr(value)}" for key, value in attributes.items())
+        end = "/>" if empty else ">"
+        self.out.write(f"\n{'  ' * depth}<{name}{pairs}{end}" if depth else f"<{name}{pairs}{end}")
 
     def end(self, name: str, depth: int) -> None:
         """Close an element on a new line."""
-        self.indent(depth)
-        self.xml.endElement(name)
+        self.out.write(f"\n{'  ' * depth}</{name}>")
 
 
 class XesPart:
@@ -98,15 +102,14 @@ def join_xes(scenario: Scenario, parts: list[dict[str, Path]], path: Path) -> No
     """Write `path`: the XES header, each replication's traces in the order given, the end."""
     with atomic_file(path) as out:
         xes = Xes(out)
-        xes.xml.startDocument()
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n')
         xes.start(
             "log",
             {"xes.version": "1849-2016", "xmlns": "http://www.xes-standard.org/"},
             0,
         )
         for name, prefix, uri in EXTENSIONS:
-            xes.start("extension", {"name": name, "prefix": prefix, "uri": uri}, 1)
-            xes.xml.endElement("extension")
+            xes.start("extension", {"name": name, "prefix": prefix, "uri": uri}, 1, empty=True)
         xes.start("global", {"scope": "trace"}, 1)
         xes.attribute("string", "concept:name", "", 2)
         xes.end("global", 1)
@@ -116,8 +119,7 @@ def join_xes(scenario: Scenario, parts: list[dict[str, Path]], path: Path) -> No
         xes.attribute("string", "lifecycle:transition", "complete", 2)
         xes.end("global", 1)
         for name, keys in (("Activity", "concept:name"), ("Team", "org:group")):
-            xes.start("classifier", {"name": name, "keys": keys}, 1)
-            xes.xml.endElement("classifier")
+            xes.start("classifier", {"name": name, "keys": keys}, 1, empty=True)
         xes.attribute("string", "concept:name", scenario.name, 1)
         for part in parts:
             with part["xes"].open(encoding="utf-8", newline="") as handle:
