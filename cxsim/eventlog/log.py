@@ -36,6 +36,8 @@ class PartWriter(Protocol):
 
 
 class Join(Protocol):
+    """Writes a final file from the replications' parts, in the order given."""
+
     def __call__(self, scenario: Scenario, parts: list[dict[str, Path]], path: Path) -> None: ...
 
 
