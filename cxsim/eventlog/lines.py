@@ -85,10 +85,16 @@ class Context:
             for step, step_spec in spec.steps.items()
         }
         self.sequence = 0
+        self._last: tuple[float, str] = (-1.0, "")
 
     def timestamp(self, minutes: float) -> str:
         """ISO 8601 clock time of a simulated time, to the millisecond, without an offset."""
-        return (self.start + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+        last, text = self._last
+        if minutes == last:  # one step's end is often the next one's start
+            return text
+        text = (self.start + timedelta(minutes=minutes)).isoformat(timespec="milliseconds")
+        self._last = (minutes, text)
+        return text
 
     def case_id(self, case: Case) -> str:
         """`R-LABEL`: the case's label in replication R, unique across replications."""
