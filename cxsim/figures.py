@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxsim.metrics import CASE_COLUMNS, TIME_METRICS, Recorder, Replication, case_row
+from cxsim.metrics import CASE_COLUMNS, TIME_METRICS, Replication, case_row
 from cxsim.scenario.weekly import DEFAULT_START, clock
 from cxsim.statistics import cumulative_incidence
 
@@ -56,36 +56,38 @@ class FigureParts:
     timelines: list[dict[str, Any]] = field(default_factory=list)
 
 
-class WorstCases(Recorder):
-    """A recorder that also keeps the `keep` worst cases by customer time to resolution.
+class WorstCases:
+    """The `keep` worst cases of a replication by customer time to resolution, told.
 
-    Cases must keep histories; only the worst so far are held, so memory does not grow
-    with the run.
+    The recorder shows it every case it records (`Recorder.worst`); a case is told (its
+    history turned into events) when it enters the worst so far, so nothing else is held
+    and an event log may let the history go once the case is recorded.
     """
 
-    def __init__(self, keep: int = WORST) -> None:
-        super().__init__()
+    def __init__(self, scenario: Scenario, replication: int, keep: int = WORST) -> None:
+        self.scenario = scenario
+        self.replication = replication
         self.keep = keep
-        self.worst: list[tuple[float, int, Case, float | None]] = []
+        self.worst: list[tuple[float, int, dict[str, Any]]] = []
 
-    def case_closed(self, case: Case, until: float | None = None) -> None:
-        super().case_closed(case, until)
-        if not case.counted:
-            return
+    def consider(self, case: Case, until: float | None) -> None:
+        """Keep `case` (a counted root case just recorded) if it is among the worst."""
         ends = [part.ended_at for part in (case, *case.children)]
         last = (
             until if until is not None and None in ends else max(e for e in ends if e is not None)
         )
-        entry = (last - case.created, -case.id, case, until)  # case numbers are unique
+        rank = (last - case.created, -case.id)  # case numbers are unique
+        if len(self.worst) >= self.keep and rank <= self.worst[0][:2]:
+            return
+        entry = (*rank, timeline(self.scenario, case, until, self.replication))
         if len(self.worst) < self.keep:
             heapq.heappush(self.worst, entry)
-        elif entry[:2] > self.worst[0][:2]:
+        else:
             heapq.heapreplace(self.worst, entry)
 
-    def timelines(self, scenario: Scenario, replication: int) -> list[dict[str, Any]]:
+    def timelines(self) -> list[dict[str, Any]]:
         """The kept cases told event by event, worst first."""
-        ranked = sorted(self.worst, key=lambda entry: entry[:2], reverse=True)
-        return [timeline(scenario, case, until, replication) for _, _, case, until in ranked]
+        return [told for _, _, told in sorted(self.worst, key=lambda e: e[:2], reverse=True)]
 
 
 def own_organization(scenario: Scenario) -> str | None:

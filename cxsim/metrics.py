@@ -25,7 +25,7 @@ from cxsim.warmup import suggested_warmup
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
     from cxsim.engine.world import Team
-    from cxsim.figures import FigureParts
+    from cxsim.figures import FigureParts, WorstCases
 
 CASE_COLUMNS = (
     "created",
@@ -235,6 +235,8 @@ class Recorder:
         self.blocks: list[np.ndarray] = []
         self.orphaned_after: Counter[str] = Counter()
         """Orphaned cases by the `journey.step` they were left at (first orphaned part)."""
+        self.worst: WorstCases | None = None
+        """Shown every recorded case, to keep the worst ones told (`cxsim.figures`)."""
 
     def case_closed(self, case: Case, until: float | None = None) -> None:
         """Record a root case that is done, or still open at `until` (censored there)."""
@@ -286,6 +288,8 @@ class Recorder:
                     case.stream,
                 )
             )
+        if self.worst is not None:
+            self.worst.consider(case, until)
         if len(self.rows) >= self.BLOCK:
             self._pack()
 

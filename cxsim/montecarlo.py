@@ -21,6 +21,7 @@ import numpy as np
 
 from cxsim.engine import simulate
 from cxsim.engine.runaway import RunawayCase
+from cxsim.eventlog import EventLog
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Replication, summarize
 from cxsim.scenario import Override, Scenario, load_scenario
 from cxsim.warmup import suggested_warmup
@@ -104,16 +105,31 @@ def default_jobs() -> int:
 
 
 def _replicate(
-    scenario: Scenario, seed: np.random.SeedSequence, index: int, warmup: float | None
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    index: int,
+    warmup: float | None,
+    events: EventLog | None = None,
 ) -> Replication | str:
+    recorder = events.recorder(scenario, index) if events is not None else None
     try:
-        return simulate(scenario, seed, index, warmup)
+        outcome: Replication | str = simulate(scenario, seed, index, warmup, recorder)
     except RunawayCase as error:  # the scenario's doing, not the code's: said without a traceback
-        return str(error)
+        outcome = str(error)
     except Exception:  # a failed replication is recorded, not fatal
         import traceback
 
-        return traceback.format_exc(limit=-3).strip()
+        outcome = traceback.format_exc(limit=-3).strip()
+    except BaseException:  # stopped (Ctrl-C in a one-process run): its part is not whole
+        if recorder is not None:
+            recorder.discard()
+        raise
+    if recorder is not None:
+        if isinstance(outcome, str):
+            recorder.discard()
+        else:
+            recorder.close()
+    return outcome
 
 
 def _ignore_interrupt() -> None:
@@ -128,12 +144,14 @@ def run(
     jobs: int | None = None,
     overrides: Sequence[str | Override] = (),
     on_replication: ReplicationDone | None = None,
+    events: EventLog | None = None,
 ) -> Results:
     """Run a scenario's replications (on `jobs` processes) and return the results.
 
     `scenario` is a loaded `Scenario` or a path to a YAML file; `overrides` are
     `dotted.path=value` strings applied to a file before validation. Unset
-    `replications` and `seed` come from the scenario.
+    `replications` and `seed` come from the scenario. With `events`, the replications
+    that finish write the event log into its folder (after an interrupt too).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
@@ -170,9 +188,11 @@ def run(
             # summed in index order, so the detected warm-up does not depend on --jobs
             profiles = [pilot[i].wait_profile for i in sorted(pilot)]
             warmup = suggested_warmup(profiles, scenario.horizon)
-        _replications(scenario, seeds, workers, warmup, finish)
+        _replications(scenario, seeds, workers, warmup, finish, events)
     except KeyboardInterrupt:
         interrupted = True
+    if events is not None:
+        events.join(scenario, sorted(done))
     return Results(
         scenario=scenario,
         seed=base_seed,
@@ -190,13 +210,14 @@ def _replications(
     workers: int,
     warmup: float | None,
     finish: Callable[[int, Replication | str], None],
+    events: EventLog | None = None,
 ) -> None:
     """Run one replication per seed, here or on a pool, handing each outcome to `finish`."""
     if workers == 1:
         for index, child in enumerate(seeds):
-            finish(index, _replicate(scenario, child, index, warmup))
+            finish(index, _replicate(scenario, child, index, warmup, events))
     else:
-        _run_pool(scenario, seeds, workers, warmup, finish)
+        _run_pool(scenario, seeds, workers, warmup, finish, events)
 
 
 def _run_pool(
@@ -205,6 +226,7 @@ def _run_pool(
     workers: int,
     warmup: float | None,
     finish: Callable[[int, Replication | str], None],
+    events: EventLog | None,
 ) -> None:
     # imported here: a one-process run should not pay for multiprocessing's start-up
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -213,12 +235,14 @@ def _run_pool(
     pending: dict[Future[Replication | str], int] = {}
     try:
         for index, child in enumerate(seeds):
-            pending[executor.submit(_replicate, scenario, child, index, warmup)] = index
+            pending[executor.submit(_replicate, scenario, child, index, warmup, events)] = index
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 finish(pending.pop(future), future.result())
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        # replications already running finish before the process can exit in any case; with
+        # an event log, wait for them here, so the parts they write are cleared up after them
+        executor.shutdown(wait=events is not None, cancel_futures=True)
         raise
     executor.shutdown()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from cxsim.eventlog import EventLog
 from cxsim.metrics import Replication
 from cxsim.montecarlo import Results, run
 from cxsim.output import RunWriter
@@ -128,15 +129,20 @@ def run_recorded(
     workers: int,
     out: Path,
     overrides: tuple[str, ...],
+    events: tuple[str, ...] = (),
 ) -> tuple[Results, RunWriter]:
-    """Run with a progress bar, checkpointing each finished replication as it comes."""
+    """Run with a progress bar, checkpointing each finished replication as it comes.
+
+    `events` names the event-log formats to write into the run folder.
+    """
     writer = RunWriter(out, model.name, scenario)
+    log = EventLog(writer.directory, events) if events else None
     with progress(count, model.name) as tick:
 
         def done(replication: Replication) -> None:
             writer.replication_done(replication)
             tick(replication)
 
-        results = run(model, count, seed, workers, on_replication=done)
+        results = run(model, count, seed, workers, on_replication=done, events=log)
     results.overrides = list(overrides)
     return results, writer

@@ -15,9 +15,11 @@ from cxsim.cli.common import (
     load,
     run_recorded,
 )
+from cxsim.eventlog import FORMATS
 from cxsim.montecarlo import default_jobs
 from cxsim.output import to_json
 from cxsim.scenario import ScenarioError
+from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.table import summary_table
 
 
@@ -50,6 +52,14 @@ from cxsim.table import summary_table
     help="Folder the run's results go under.",
 )
 @click.option(
+    "--events",
+    "events",
+    multiple=True,
+    metavar="FORMAT",
+    callback=lambda _ctx, _param, value: event_formats(value),
+    help=f"Write an event log: {', '.join(FORMATS)} (a comma list, or repeated).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the summary as JSON instead of a table."
 )
 @click.option(
@@ -62,6 +72,7 @@ def run_command(
     jobs: int | None,
     overrides: tuple[str, ...],
     out: Path,
+    events: tuple[str, ...],
     as_json: bool,
     no_plots: bool,
 ) -> None:
@@ -73,7 +84,7 @@ def run_command(
         return
     count = replications or model.replications
     workers = jobs or default_jobs()
-    results, writer = run_recorded(model, scenario, count, seed, workers, out, overrides)
+    results, writer = run_recorded(model, scenario, count, seed, workers, out, overrides, events)
     if not results.replications:
         writer.discard()
         for index, error in results.failed:
@@ -99,3 +110,15 @@ def run_command(
         sys.exit(EXIT_INTERRUPTED)
     if results.failed:
         sys.exit(EXIT_FAILED)
+
+
+def event_formats(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats `--events` asks for, each once, in the order of `FORMATS`."""
+    asked = {name.strip().lower() for value in values for name in value.split(",") if name.strip()}
+    unknown = sorted(asked - set(FORMATS))
+    if unknown:
+        hint = did_you_mean(unknown[0], FORMATS)
+        raise click.BadParameter(
+            f"expected one of {one_of(FORMATS)}, got {unknown[0]!r}{hint}", param_hint="--events"
+        )
+    return tuple(name for name in FORMATS if name in asked)

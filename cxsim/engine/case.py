@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cxsim.scenario.types import DIGITAL_CHANNELS
 
 if TYPE_CHECKING:
+    from cxsim.engine.activities import Activity
     from cxsim.engine.world import CustomerSegment, Team
 
 
@@ -69,6 +70,7 @@ class Case:
     """
 
     __slots__ = (
+        "activities",
         "alarm",
         "answered_by",
         "appointment",
@@ -178,6 +180,8 @@ class Case:
         self.conditions: set[str] = set()
         self.promises: list[Promise] = []
         self.history: list[Event] | None = [] if history else None
+        self.activities: list[Activity] | None = [] if history else None
+        """Start and end of each step's work, for event logs (`cxsim.engine.activities`)."""
         self.handoffs = 0
         self.cross_org_handoffs = 0
         self.repeats = 0

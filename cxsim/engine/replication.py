@@ -18,6 +18,7 @@ from cxsim.calendars import Slots, business_hours, staffing
 from cxsim.engine.arrivals import arrivals
 from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
+from cxsim.engine.seats import Seats
 from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_streams
 from cxsim.failures import bind_all
@@ -78,6 +79,8 @@ def build_world(
         if spec.travel is not None:
             team.travel = streams.sampler("handling", f"{name}.travel", spec.travel)
         team.slots = Slots(spec.size, spec.size * spec.visits_per_day, hours)
+        if history:
+            team.seats = Seats()
         for channel in spec.channels:
             channels.setdefault(channel, team)
         if hours is not None:
@@ -124,21 +127,29 @@ def run_world(world: World) -> None:
 
 
 def simulate(
-    scenario: Scenario, seed: np.random.SeedSequence, index: int = 0, warmup: float | None = None
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    index: int = 0,
+    warmup: float | None = None,
+    recorder: Recorder | None = None,
 ) -> Replication:
     """Run replication `index` of `scenario` from `seed` and return what it measured.
 
     `warmup` overrides the scenario's (the one a run detected, under `warmup: auto`).
+    A `recorder` of one's own (one that writes an event log) gets the cases with their
+    histories kept.
     """
-    worst = WorstCases() if index == 0 else None  # replication 0 tells its worst cases
-    world = build_world(scenario, seed, history=worst is not None, warmup=warmup)
-    if worst is not None:
-        world.recorder = worst
+    worst = WorstCases(scenario, index) if index == 0 else None  # replication 0 tells them
+    history = recorder is not None or worst is not None
+    world = build_world(scenario, seed, history=history, warmup=warmup)
+    if recorder is not None:
+        world.recorder = recorder
+    world.recorder.worst = worst
     run_world(world)
     names = [stream.name for stream in world.customer_streams]
     cases = world.recorder.arrays()
     replication = replication_metrics(index, cases, world.teams, world.failure_counts, names)
-    timelines = worst.timelines(scenario, index) if worst is not None else None
+    timelines = worst.timelines() if worst is not None else None
     replication.figures = figure_parts(world, cases, timelines)
     replication.warmup = world.warmup
     streams = scenario.customers.stream_specs().values()

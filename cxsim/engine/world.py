@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cxsim.calendars import Hours, Slots
     from cxsim.engine.case import Case
     from cxsim.engine.journey import Journey
+    from cxsim.engine.seats import Seats
     from cxsim.metrics import Recorder
 
 
@@ -94,6 +95,7 @@ class Team:
         "resource",
         "revive",
         "revive_draw",
+        "seats",
         "size",
         "slots",
         "target",
@@ -169,6 +171,8 @@ class Team:
         self.travel: Draw | None = None
         self.slots: Slots | None = None
         """Appointment slots, for a field team."""
+        self.seats: Seats | None = None
+        """Which person does each piece of work; only kept with histories (event logs)."""
 
     def can_act(self, step: str | None) -> bool:
         """Whether the team may revive a case stalled at `step`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from cxsim.engine.activities import completed, started
 from cxsim.engine.promises import make_promise
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import AppointmentStep
@@ -37,6 +38,9 @@ def appointment(
     )
     if case.history is not None:
         case.note(now, team.name, None, "booked", step=node.name, window_start=start)
+        # the booking is the step's work: it takes no time; the window is waited for after
+        started(case, now, node.name, team.name, window_start=start)
+        completed(case, now, node.name, team.name)
     if start > now:
         yield env.timeout(start - now)
     return DONE

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from simpy import Interrupt
 
+from cxsim.engine.activities import completed, started
+from cxsim.engine.seats import give_seat, take_seat
 from cxsim.processes.hours import closed, keep_hours
 from cxsim.processes.outcomes import DONE, LEFT
 from cxsim.processes.overflow import overflow_wait
@@ -32,10 +34,12 @@ def contact(
     segment = case.segment
     channel = spec.channel or segment.pick_channel(team.channels, case)
     if segment.redial or case.down or closed(team, channel, env.now):
-        return _persist(env, world, case, team, channel, node.draw["handle_time"], spec.channel)
+        return _persist(
+            env, world, case, team, channel, node.draw["handle_time"], spec.channel, node.name
+        )
     case.contacts += 1
     # hands back the generator itself rather than delegating to it: one frame less per event
-    return serve(env, world, case, team, channel, node.draw["handle_time"], "contact")
+    return serve(env, world, case, team, channel, node.draw["handle_time"], "contact", node.name)
 
 
 def _persist(
@@ -46,6 +50,7 @@ def _persist(
     channel: str,
     handle_time: Draw,
     fixed: str | None,
+    step: str,
 ) -> Generator[Any, Any, str]:
     """A contact by a customer who may find the channel down or closed, or redial after
     abandoning."""
@@ -55,7 +60,7 @@ def _persist(
         channel = yield from reach(env, case, team, channel)
         channel = yield from keep_hours(env, case, answered, channel, fixed is not None)
         case.contacts += 1
-        outcome = yield from serve(env, world, case, team, channel, handle_time, "contact")
+        outcome = yield from serve(env, world, case, team, channel, handle_time, "contact", step)
         if outcome is not LEFT:
             return outcome
         if segment.redial_draw is None or segment.redial_draw(case) >= segment.redial:
@@ -97,6 +102,7 @@ def serve(
     channel: str,
     handle_time: Draw,
     what: str,
+    step: str | None = None,
     take: bool = True,
 ) -> Generator[Any, Any, str]:
     """Queue `case` for `team` on `channel`, abandon after patience, then be served.
@@ -104,7 +110,8 @@ def serve(
     The case waits by its customer's priority. With an overflow team that answers the
     channel, it may be answered there instead (`overflow_wait`); the team's counters
     still count it. The team that answers takes the case, unless `take` is false (a
-    follow-up contact only asks about the case).
+    follow-up contact only asks about the case). The contact is the work of `step`
+    (None for a follow-up, which is no step), from its answer to its end.
     """
     arrived = env.now
     counted = world.warmup <= arrived < world.horizon
@@ -160,8 +167,12 @@ def serve(
             case.take(server, now)
         if server.name not in case.known_by or not server.keeps_context:
             case.tell(server, now)
+        seat = None
         if history:
             case.note(now, server.name, channel, "answered", waited=wait)
+            if step is not None:
+                seat = take_seat(server)
+                started(case, now, step, server.name, seat)
         duration = handle_time(case)
         server.work(now, duration)
         try:
@@ -172,10 +183,14 @@ def serve(
             case.busy = False
             if granted is not request:
                 server.resource.release(granted)
+            give_seat(server, seat)
             raise
         case.effort += duration
         if granted is not request:
             server.resource.release(granted)
+        if history and step is not None:
+            completed(case, env.now, step, server.name, seat)
+            give_seat(server, seat)
     case.busy = False
     return DONE
 

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from simpy import Interrupt
 
+from cxsim.engine.activities import completed, started
 from cxsim.engine.promises import keep, keep_open
+from cxsim.engine.seats import give_seat, take_seat
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import FieldVisitStep
 
@@ -61,14 +63,18 @@ def field_visit(
         travel = team.travel(case) if team.travel is not None else 0.0
         duration = node.draw["duration"](case)
         team.work(now, travel + duration)
+        seat = take_seat(team) if case.history is not None else None
         try:
-            yield from _visit(env, world, case, team, node, now, travel, duration)
+            yield from _visit(env, world, case, team, node, now, travel, duration, seat)
         except Interrupt:  # the customer gave up: the technician stops
             team.unwork(env.now, now + travel + duration)
+            give_seat(team, seat)
             raise
     case.expected = None
     if case.history is not None:
         case.note(env.now, team.name, "on_site", "visit done", step=node.name)
+        completed(case, env.now, node.name, team.name, seat)
+        give_seat(team, seat)
     return DONE
 
 
@@ -81,8 +87,12 @@ def _visit(
     now: float,
     travel: float,
     duration: float,
+    seat: int | None,
 ) -> Generator[Any, Any, None]:
-    """Travel to the customer, keep or break the appointment, and work on site."""
+    """Travel to the customer, keep or break the appointment, and work on site.
+
+    The technician in `seat` travels too, but the step's work starts on site.
+    """
     case.expected = now + travel
     if case.history is not None:
         case.note(now, team.name, "on_site", "dispatched", step=node.name, travel=travel)
@@ -102,6 +112,7 @@ def _visit(
     case.progress_at = arrived
     if case.history is not None:
         case.note(arrived, team.name, "on_site", "arrived", step=node.name)
+        started(case, arrived, node.name, team.name, seat)
     case.expected = arrived + duration
     yield env.timeout(duration)
     case.effort += duration

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from simpy import Interrupt
 
+from cxsim.engine.activities import completed, started
+from cxsim.engine.seats import give_seat, take_seat
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import TaskStep
 
@@ -49,11 +51,18 @@ def task(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
         duration = node.draw["duration"](case)
         team.work(now, duration)
         case.expected = now + duration
+        seat = None
+        if case.history is not None:
+            seat = take_seat(team)
+            started(case, now, node.name, team.name, seat)
         try:
             yield env.timeout(duration)
         except Interrupt:  # the customer gave up: the work stops
             team.unwork(env.now, now + duration)
+            give_seat(team, seat)
             raise
     if case.history is not None:
         case.note(env.now, team.name, None, "task done", step=node.name)
+        completed(case, env.now, node.name, team.name, seat)
+        give_seat(team, seat)
     return DONE

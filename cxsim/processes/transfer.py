@@ -27,4 +27,4 @@ def transfer(
         case.known_by.add(team.name)
     if case.history is not None:
         case.note(env.now, team.name, channel, f"{spec.mode} transfer")
-    return serve(env, world, case, team, channel, node.draw["handle_time"], "transfer")
+    return serve(env, world, case, team, channel, node.draw["handle_time"], "transfer", node.name)

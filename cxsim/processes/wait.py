@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from cxsim.engine.activities import completed, started
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import NOBODY, WaitStep
 
@@ -38,7 +39,9 @@ def wait(env: simpy.Environment, world: World, case: Case, node: Node) -> Genera
     if case.history is not None:
         held = {"held_by": NOBODY} if who is None else {}
         case.note(now, who, None, "waiting", step=node.name, until=end, **held)
+        started(case, now, node.name, who)
     yield env.timeout(end - now)
     if case.history is not None:
         case.note(env.now, who, None, "wait over", step=node.name)
+        completed(case, env.now, node.name, who)
     return DONE
