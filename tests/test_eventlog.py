@@ -18,6 +18,7 @@ from cxsim.engine.case import Case
 from cxsim.eventlog import EventLog, EventLogRecorder
 from cxsim.montecarlo import run
 from tests.helpers import scenario
+from tests.test_processes import ONE_AGENT
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SCHEMA = Path(__file__).parent / "data" / "ocel20-schema-json.json"
@@ -123,23 +124,6 @@ def test_the_claim_log_has_each_steps_start_and_end_in_order(tmp_path: Path) -> 
     assert (approval["team"], approval["organization"]) == ("", "insurer")
     assert [int(r["sequence"]) for r in rows] == list(range(1, len(rows) + 1))
     assert {r["replication"] for r in rows} == {"0"}
-
-
-ONE_AGENT = """
-    name: one-agent
-    horizon: 1h
-    customers:
-      arrivals: {cohort: 3}
-      journey: support
-      patience: 7min
-    teams:
-      desk: {size: 1, channels: [phone]}
-    journeys:
-      support:
-        start: call
-        steps:
-          call: {type: contact, team: desk, channel: phone, handle_time: 5min}
-"""
 
 
 def test_an_abandoned_contact_is_no_activity(tmp_path: Path) -> None:

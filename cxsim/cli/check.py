@@ -16,8 +16,10 @@ from cxsim.cli.common import (
     common_run_options,
     interrupts_held,
     load,
+    out_option,
     report_failed,
     run_recorded,
+    set_option,
 )
 from cxsim.junit import write_junit
 from cxsim.montecarlo import default_jobs
@@ -28,13 +30,7 @@ from cxsim.scenario import ScenarioError
 @click.command("check")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @common_run_options
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario value (YAML) first. Repeatable.",
-)
+@set_option("Override a scenario value (YAML) first. Repeatable.")
 @click.option(
     "--junit",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -55,13 +51,7 @@ from cxsim.scenario import ScenarioError
     help="Worsening against the baseline that is still accepted, relative to its mean.",
 )
 @click.option("--strict", is_flag=True, help="Count inconclusive assertions as failures.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the run's results go under.",
-)
+@out_option("Folder the run's results go under.")
 def check_command(
     scenario: Path,
     replications: int | None,

@@ -107,6 +107,22 @@ def common_run_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def set_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`--set PATH=VALUE`, repeatable, into the `overrides` parameter."""
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=help_text)
+
+
+def out_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`--out DIR` (default `results`): where the command's folder goes."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        default=Path("results"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def report_failed(results: Iterable[Results]) -> int | None:
     """Tell failed and interrupted replications on stderr; the exit code they call for."""
     code = None

@@ -14,7 +14,9 @@ from cxsim.cli.common import (
     bad_input,
     common_run_options,
     interrupts_held,
+    out_option,
     report_failed,
+    set_option,
     warn,
 )
 from cxsim.compare import compare, format_comparison, parse_min_effects
@@ -35,13 +37,7 @@ def _named_set_both(
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("variant", required=False, type=click.Path(path_type=Path))
 @common_run_options
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Change the variant only (VARIANT, or BASE when no VARIANT is given). Repeatable.",
-)
+@set_option("Change the variant only (VARIANT, or BASE when no VARIANT is given). Repeatable.")
 @click.option(
     "--set-both",
     "both",
@@ -59,13 +55,7 @@ def _named_set_both(
     "0.1 pp for rates). Repeatable.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the comparison's JSON, chart and report go under.",
-)
+@out_option("Folder the comparison's JSON, chart and report go under.")
 def compare_command(
     base: Path,
     variant: Path | None,

@@ -11,9 +11,12 @@ from cxsim.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     bad_input,
+    common_run_options,
     interrupts_held,
     load,
+    out_option,
     run_recorded,
+    set_option,
 )
 from cxsim.eventlog import FORMATS
 from cxsim.montecarlo import default_jobs
@@ -25,32 +28,9 @@ from cxsim.table import summary_table
 
 @click.command("run")
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "-r",
-    "--replications",
-    type=click.IntRange(min=1),
-    help="Replications (default: the scenario's).",
-)
-@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Processes to run replications on (default: all cores).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario value (YAML), e.g. teams.agents.size=12. Repeatable.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the run's results go under.",
-)
+@common_run_options
+@set_option("Override a scenario value (YAML), e.g. teams.agents.size=12. Repeatable.")
+@out_option("Folder the run's results go under.")
 @click.option(
     "--events",
     "events",

@@ -13,7 +13,9 @@ from cxsim.cli.common import (
     bad_input,
     common_run_options,
     interrupts_held,
+    out_option,
     progress,
+    set_option,
     warn,
 )
 from cxsim.montecarlo import default_jobs
@@ -40,20 +42,8 @@ from cxsim.sweep import format_sweep, plan, sweep, write_sweep
     "(default: time_to_resolution, resolved_rate, each team's asa and occupancy).",
 )
 @common_run_options
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario value (YAML) at every point. Repeatable.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Folder the sweep's CSV and plots go under.",
-)
+@set_option("Override a scenario value (YAML) at every point. Repeatable.")
+@out_option("Folder the sweep's CSV and plots go under.")
 def sweep_command(
     scenario: Path,
     varies: tuple[str, ...],

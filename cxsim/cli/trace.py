@@ -11,6 +11,7 @@ from cxsim.cli.common import (
     EXIT_FAILED,
     bad_input,
     load,
+    set_option,
 )
 from cxsim.engine.runaway import RunawayCase
 from cxsim.scenario import ScenarioError
@@ -33,9 +34,7 @@ from cxsim.trace import format_trace, trace
     metavar="METRIC",
     help="Tell the case with the largest value of METRIC (default: time_to_resolution).",
 )
-@click.option(
-    "--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a value first."
-)
+@set_option("Override a value first.")
 def trace_command(
     scenario: Path,
     seed: int | None,

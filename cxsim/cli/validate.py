@@ -10,6 +10,7 @@ import click
 from cxsim.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    set_option,
     warn,
 )
 from cxsim.scenario import Problem, ScenarioError, load_scenario
@@ -17,9 +18,7 @@ from cxsim.scenario import Problem, ScenarioError, load_scenario
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a value first."
-)
+@set_option("Override a value first.")
 def validate_command(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     """Check scenario FILES without running them: every problem, one line each.
 
