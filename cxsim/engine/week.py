@@ -53,18 +53,24 @@ class WeekProfile:
         """The hour of the week `time` falls in."""
         return int((time + self.offset) // MINUTES_PER_HOUR) % HOURS
 
+    # offer, answer and work run once per contact: the hour is computed inline
     def offer(self, time: float) -> None:
         """A contact or task was offered at `time` (inside the window)."""
-        self.offered[self.hour(time)] += 1
+        self.offered[int((time + self.offset) // MINUTES_PER_HOUR) % HOURS] += 1
 
     def answer(self, offered: float, wait: float) -> None:
         """A contact offered at `offered` (inside the window) was answered after `wait`."""
-        index = self.hour(offered)
+        index = int((offered + self.offset) // MINUTES_PER_HOUR) % HOURS
         self.answered[index] += 1
         self.wait_sum[index] += wait
 
     def work(self, low: float, high: float, sign: float = 1.0) -> None:
         """One person worked over [low, high) (inside the window); -1 takes it back."""
+        if self.closed_minutes is None:
+            start = (low + self.offset) // MINUTES_PER_HOUR
+            if high + self.offset < (start + 1) * MINUTES_PER_HOUR:  # within one hour
+                self.busy[int(start) % HOURS] += sign * (high - low)
+                return
         self.spread(self.busy, low, high, sign)
         if self.closed_minutes is not None:
             self._overtime(low, high, sign)
