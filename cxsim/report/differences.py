@@ -18,12 +18,14 @@ from matplotlib.lines import Line2D
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric
 from cxsim.report.charts import BAD, GOOD, MUTED, PROCESS, chart, new_figure, time_unit
 
+NEUTRAL = "#333333"
+"""A metric with no better direction (occupancy, handled): changed, neither good nor bad."""
 VERDICT_COLOURS = {
     "better": GOOD,
     "worse": BAD,
     "negligible": MUTED,
     "no detectable difference": PROCESS,
-    "no verdict": MUTED,
+    "no verdict": NEUTRAL,
 }
 _CASE = {m.name: m for m in CASE_METRICS}
 _TEAM = {m.name: m for m in TEAM_METRICS}
@@ -74,9 +76,8 @@ def differences_chart(comparison: Mapping[str, Any]) -> Figure:
     handles = [
         Line2D([], [], marker="o", color=colour, label=verdict)
         for verdict, colour in VERDICT_COLOURS.items()
-        if verdict != "no verdict"
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncol=4)
+    figure.legend(handles=handles, loc="outside lower center", ncol=5)
     base = (comparison.get("base") or {}).get("scenario", "base")
     variant = (comparison.get("variant") or {}).get("scenario", "variant")
     figure.suptitle(f"{base} → {variant}: difference with 95 % CI", fontweight="bold")
