@@ -33,6 +33,13 @@ def test_compare_writes_json_chart_and_report(tmp_path: Path) -> None:
     assert "http" not in html and "src=" not in html and "<script" not in html
     assert "--set teams.agents.size=11" in html and "time to resolution" in html
     assert f"results: {folder}" in result.stderr
+    # cxsim report rebuilds the page from comparison.json alone, to the same bytes
+    (folder / "report.html").unlink()
+    (folder / "plots" / "differences.svg").unlink()
+    again = CliRunner().invoke(main, ["report", str(folder)])
+    assert again.exit_code == 0, again.output
+    assert (folder / "report.html").read_text() == html
+    assert (folder / "plots" / "differences.svg").read_text() == chart
 
 
 SCRIPT = """

@@ -8,6 +8,7 @@ times in human units and rates in percentage points, with the chart of the diffe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,13 +91,23 @@ def comparison_page(data: Mapping[str, Any], chart: bytes | None) -> str:
     return page(f"{base} → {variant} · cxsim compare", "\n".join(parts))
 
 
+COMPARISON = "comparison.json"
+
+
 def write_comparison(comparison: Comparison, out: str | Path) -> Path:
     """Write comparison.json, plots/differences.svg and report.html into a new folder."""
     folder = run_folder(out, comparison.base.scenario.name, prefix="compare-")
-    data = comparison.to_dict()
-    atomic_write(folder / "comparison.json", to_json(data))
-    chart = svg_bytes(differences_chart(data))
-    (folder / "plots").mkdir()
-    atomic_write(folder / "plots" / "differences.svg", chart)
-    atomic_write(folder / "report.html", comparison_page(data, chart))
+    atomic_write(folder / COMPARISON, to_json(comparison.to_dict()))
+    write_comparison_report(folder)
     return folder
+
+
+def write_comparison_report(folder: Path) -> Path:
+    """(Re)write a compare folder's chart and report.html from its comparison.json."""
+    data = json.loads((folder / COMPARISON).read_text(encoding="utf-8"))
+    chart = svg_bytes(differences_chart(data))
+    (folder / "plots").mkdir(exist_ok=True)
+    atomic_write(folder / "plots" / "differences.svg", chart)
+    path = folder / "report.html"
+    atomic_write(path, comparison_page(data, chart))
+    return path
