@@ -26,8 +26,8 @@ from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric, Replication, mean_
 from cxsim.montecarlo import Results, run
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import did_you_mean, one_of
-from cxsim.scenario.units import UNDEFINED, format_duration
-from cxsim.table import format_value
+from cxsim.scenario.units import UNDEFINED, Unit, duration_unit, format_duration
+from cxsim.table import format_value, row_unit
 
 Verdict = Literal["better", "worse", "negligible", "no detectable difference", "no verdict"]
 
@@ -340,14 +340,19 @@ def compare(
 # --- for people --------------------------------------------------------------------------
 
 
-def format_difference(metric: Metric, value: float | None) -> str:
-    """A signed difference of `metric`: times in human units, rates in percentage points."""
+def difference_unit(metric: Metric, value: float | None) -> Unit | None:
+    """The unit a time difference and its interval are written in: the difference's own."""
+    return duration_unit(value) if metric.kind == "time" and value is not None else None
+
+
+def format_difference(metric: Metric, value: float | None, unit: Unit | None = None) -> str:
+    """A signed difference of `metric`: times in human units (or `unit`), rates in points."""
     if value is None:
         return UNDEFINED
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     size = abs(value)
     if metric.kind == "time":
-        return sign + format_duration(size)
+        return sign + format_duration(size, unit)
     if metric.kind == "rate":  # small shifts of a rate would all read 0.0 otherwise
         return f"{sign}{size * 100:.1f} pp" if size >= 0.01 else f"{sign}{size * 100:.2f} pp"
     if metric.kind == "count":
@@ -363,9 +368,11 @@ def _metric_of(key: str) -> Metric:
 def format_comparison(comparison: Comparison) -> str:
     """The comparison as aligned text: one metric a line, with its verdict."""
     base, variant = comparison.base, comparison.variant
+    count = len(base.replications)
     head = (
         f"{base.scenario.name} → {variant.scenario.name}"
-        f" · {len(base.replications)} replications · seed {base.seed} · common random numbers"
+        f" · {count} replication{'' if count == 1 else 's'} · seed {base.seed}"
+        " · common random numbers"
     )
     if comparison.set_both:
         head += "\nboth: " + " ".join(f"--set-both {o}" for o in comparison.set_both)
@@ -389,6 +396,8 @@ def format_comparison(comparison: Comparison) -> str:
     lines = [head, "", columns]
     group = None
     for item in comparison.differences:
+        if item.base is None and item.variant is None:
+            continue  # undefined in both (the service level of a back office)
         label = item.key.replace("_", " ")
         if item.key.startswith(("teams.", "streams.")):
             kind, name, metric_name = item.key.split(".", 2)
@@ -401,14 +410,18 @@ def format_comparison(comparison: Comparison) -> str:
         elif item.metric.name == "cases":
             continue
         low, high = item.ci95
+        unit = difference_unit(item.metric, item.difference)
         interval = (
             UNDEFINED
             if low is None or high is None
-            else f"{format_difference(item.metric, low)} – {format_difference(item.metric, high)}"
+            else f"{format_difference(item.metric, low, unit)}"
+            f" – {format_difference(item.metric, high, unit)}"
         )
+        level = row_unit(item.metric, {"mean": item.base, "ci95": [item.variant, None]})
         lines.append(
-            f"{label:<30} {format_value(item.metric, item.base):>12}"
-            f" {format_value(item.metric, item.variant):>12}"
-            f" {format_difference(item.metric, item.difference):>12}  {interval:<27} {item.verdict}"
+            f"{label:<30} {format_value(item.metric, item.base, level):>12}"
+            f" {format_value(item.metric, item.variant, level):>12}"
+            f" {format_difference(item.metric, item.difference, unit):>12}"
+            f"  {interval:<27} {item.verdict}"
         )
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from cxsim.compare import compare, format_comparison
 from cxsim.metrics import TEAM_METRICS
 from cxsim.montecarlo import run
 from cxsim.scenario.units import UNDEFINED, format_duration
@@ -95,3 +96,13 @@ def test_booking_to_visit_is_the_time_from_booking_to_arrival() -> None:
     # booked 1 day ahead, window of 4 h, technicians rarely busy: from 1 d to 1 d 4 h
     assert 1440.0 <= team["booking_to_visit"]["mean"] <= 1440.0 + 240.0
     assert team["service_level"]["mean"] is None
+
+
+def test_a_comparison_leaves_out_what_is_undefined_in_both_runs() -> None:
+    base = scenario(FIELD_AND_DESK)
+    variant = scenario(FIELD_AND_DESK, "teams.desk.size=3")
+    text = format_comparison(compare(base, variant, 2, 3, 1, {}))
+    back = text[text.index("team back") : text.index("team techs")]
+    assert "service level" not in back and "booking to visit" not in back
+    assert "booking to visit" in text[text.index("team techs") :]
+    assert "service level" in text[text.index("team desk") : text.index("team back")]

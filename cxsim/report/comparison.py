@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxsim.compare import format_difference
+from cxsim.compare import difference_unit, format_difference
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric
 from cxsim.output import atomic_write, run_folder, to_json
 from cxsim.report.charts import svg_bytes
 from cxsim.report.differences import differences_chart
 from cxsim.report.html import inline_svg, page, table, text
-from cxsim.table import format_value
+from cxsim.scenario.units import UNDEFINED
+from cxsim.table import format_value, row_unit
 
 if TYPE_CHECKING:
     from cxsim.compare import Comparison
@@ -36,19 +37,24 @@ def _rows(group: Mapping[str, Any], metrics: Mapping[str, Metric]) -> list[list[
         metric = metrics.get(name)
         if metric is None or name in SKIPPED:
             continue
+        base, variant = item.get("base"), item.get("variant")
+        if base is None and variant is None:
+            continue  # undefined in both (the service level of a back office)
         low, high = item.get("ci95") or (None, None)
+        unit = difference_unit(metric, item.get("difference"))
         interval = (
-            "–"
+            UNDEFINED
             if low is None or high is None
-            else f"{format_difference(metric, low)} – {format_difference(metric, high)}"
+            else f"{format_difference(metric, low, unit)} – {format_difference(metric, high, unit)}"
         )
+        level = row_unit(metric, {"mean": base, "ci95": [variant, None]})
         verdict = item.get("verdict", "")
         rows.append(
             [
                 text(name.replace("_", " ")),
-                text(format_value(metric, item.get("base"))),
-                text(format_value(metric, item.get("variant"))),
-                text(format_difference(metric, item.get("difference"))),
+                text(format_value(metric, base, level)),
+                text(format_value(metric, variant, level)),
+                text(format_difference(metric, item.get("difference"), unit)),
                 text(interval),
                 f'<span class="{verdict.split()[0] if verdict else ""}">{text(verdict)}</span>',
             ]
