@@ -50,7 +50,7 @@ def cxsim(out: str, horizon: float, replications: int, jobs: int) -> list[str]:
     return [
         sys.executable, "-m", "cxsim", "run", str(SCENARIO),
         "-r", str(replications), "--jobs", str(jobs),
-        "--set", f"horizon={horizon}min", "--set", "warmup=0", "--out", out,
+        "--set", f"horizon={horizon}min", "--set", "warmup=0", "--out", out, "--no-plots",
     ]  # fmt: skip
 
 

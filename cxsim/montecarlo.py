@@ -110,10 +110,11 @@ def _replicate(
     index: int,
     warmup: float | None,
     events: EventLog | None = None,
+    worst: bool = True,
 ) -> Replication | str:
     recorder = events.recorder(scenario, index) if events is not None else None
     try:
-        outcome: Replication | str = simulate(scenario, seed, index, warmup, recorder)
+        outcome: Replication | str = simulate(scenario, seed, index, warmup, recorder, worst)
     except RunawayCase as error:  # the scenario's doing, not the code's: said without a traceback
         outcome = str(error)
     except Exception:  # a failed replication is recorded, not fatal
@@ -145,13 +146,15 @@ def run(
     overrides: Sequence[str | Override] = (),
     on_replication: ReplicationDone | None = None,
     events: EventLog | None = None,
+    worst: bool = True,
 ) -> Results:
     """Run a scenario's replications (on `jobs` processes) and return the results.
 
     `scenario` is a loaded `Scenario` or a path to a YAML file; `overrides` are
     `dotted.path=value` strings applied to a file before validation. Unset
     `replications` and `seed` come from the scenario. With `events`, the replications
-    that finish write the event log into its folder (after an interrupt too).
+    that finish write the event log into its folder (after an interrupt too). `worst`:
+    replication 0 tells its worst cases for the report (`cxsim.figures`).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
@@ -184,11 +187,11 @@ def run(
                 if not isinstance(outcome, str):
                     pilot[index] = outcome
 
-            _replications(scenario, seeds, workers, None, keep)
+            _replications(scenario, seeds, workers, None, keep, worst=False)
             # summed in index order, so the detected warm-up does not depend on --jobs
             profiles = [pilot[i].wait_profile for i in sorted(pilot)]
             warmup = suggested_warmup(profiles, scenario.horizon)
-        _replications(scenario, seeds, workers, warmup, finish, events)
+        _replications(scenario, seeds, workers, warmup, finish, events, worst)
     except KeyboardInterrupt:
         interrupted = True
     if events is not None:
@@ -211,13 +214,14 @@ def _replications(
     warmup: float | None,
     finish: Callable[[int, Replication | str], None],
     events: EventLog | None = None,
+    worst: bool = True,
 ) -> None:
     """Run one replication per seed, here or on a pool, handing each outcome to `finish`."""
     if workers == 1:
         for index, child in enumerate(seeds):
-            finish(index, _replicate(scenario, child, index, warmup, events))
+            finish(index, _replicate(scenario, child, index, warmup, events, worst))
     else:
-        _run_pool(scenario, seeds, workers, warmup, finish, events)
+        _run_pool(scenario, seeds, workers, warmup, finish, events, worst)
 
 
 def _run_pool(
@@ -227,6 +231,7 @@ def _run_pool(
     warmup: float | None,
     finish: Callable[[int, Replication | str], None],
     events: EventLog | None,
+    worst: bool,
 ) -> None:
     # imported here: a one-process run should not pay for multiprocessing's start-up
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -235,7 +240,9 @@ def _run_pool(
     pending: dict[Future[Replication | str], int] = {}
     try:
         for index, child in enumerate(seeds):
-            pending[executor.submit(_replicate, scenario, child, index, warmup, events)] = index
+            pending[executor.submit(_replicate, scenario, child, index, warmup, events, worst)] = (
+                index
+            )
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -145,3 +145,11 @@ def test_lanes_follow_the_service_blueprint() -> None:
     assert lane(model, "desk") == "front"
     assert lane(model, "lab") == "partner"
     assert lane(model, "vendor") == "partner"
+
+
+def test_without_worst_cases_replication_zero_keeps_no_history_and_the_same_numbers() -> None:
+    model = scenario(HANDED_ON)
+    told, bare = run(model, 2, jobs=1), run(model, 2, jobs=1, worst=False)
+    assert [r.metrics for r in told.replications] == [r.metrics for r in bare.replications]
+    assert figures(bare.replications, model)["timelines"] == []
+    assert len(figures(told.replications, model)["timelines"]) == 3

@@ -124,10 +124,10 @@ def test_a_failed_replication_is_recorded_not_fatal(monkeypatch: pytest.MonkeyPa
 
     real = montecarlo.simulate
 
-    def flaky(scenario, seed, index, warmup, recorder=None):  # type: ignore[no-untyped-def]
+    def flaky(scenario, seed, index, warmup, recorder=None, worst=True):  # type: ignore[no-untyped-def]
         if index == 1:
             raise RuntimeError("boom in replication one")
-        return real(scenario, seed, index, warmup, recorder)
+        return real(scenario, seed, index, warmup, recorder, worst)
 
     monkeypatch.setattr(montecarlo, "simulate", flaky)
     results = run(scenario(SMALL), replications=3, jobs=1)

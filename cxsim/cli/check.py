@@ -85,7 +85,9 @@ def check_command(
         sys.exit(EXIT_BAD_INPUT)
     count = replications or model.replications
     workers = jobs or default_jobs()
-    results, writer = run_recorded(model, scenario, count, seed, workers, out, overrides)
+    results, writer = run_recorded(
+        model, scenario, count, seed, workers, out, overrides, worst=False
+    )
     code = report_failed([results])
     if not results.replications:
         writer.discard()

@@ -146,10 +146,12 @@ def run_recorded(
     out: Path,
     overrides: tuple[str, ...],
     events: tuple[str, ...] = (),
+    worst: bool = True,
 ) -> tuple[Results, RunWriter]:
     """Run with a progress bar, checkpointing each finished replication as it comes.
 
-    `events` names the event-log formats to write into the run folder.
+    `events` names the event-log formats to write into the run folder; `worst`: tell
+    the worst cases for a report.
     """
     writer = RunWriter(out, model.name, scenario)
     log = EventLog(writer.directory, events) if events else None
@@ -159,6 +161,6 @@ def run_recorded(
             writer.replication_done(replication)
             tick(replication)
 
-        results = run(model, count, seed, workers, on_replication=done, events=log)
+        results = run(model, count, seed, workers, on_replication=done, events=log, worst=worst)
     results.overrides = list(overrides)
     return results, writer

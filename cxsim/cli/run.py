@@ -64,7 +64,9 @@ def run_command(
         return
     count = replications or model.replications
     workers = jobs or default_jobs()
-    results, writer = run_recorded(model, scenario, count, seed, workers, out, overrides, events)
+    results, writer = run_recorded(
+        model, scenario, count, seed, workers, out, overrides, events, worst=not no_plots
+    )
     if not results.replications:
         writer.discard()
         for index, error in results.failed:

@@ -132,6 +132,7 @@ def simulate(
     index: int = 0,
     warmup: float | None = None,
     recorder: Recorder | None = None,
+    worst: bool = True,
 ) -> Replication:
     """Run replication `index` of `scenario` from `seed` and return what it measured.
 
@@ -139,17 +140,17 @@ def simulate(
     A `recorder` of one's own (one that writes an event log) gets the cases with their
     histories kept.
     """
-    worst = WorstCases(scenario, index) if index == 0 else None  # replication 0 tells them
-    history = recorder is not None or worst is not None
+    told = WorstCases(scenario, index) if worst and index == 0 else None  # replication 0's
+    history = recorder is not None or told is not None
     world = build_world(scenario, seed, history=history, warmup=warmup)
     if recorder is not None:
         world.recorder = recorder
-    world.recorder.worst = worst
+    world.recorder.worst = told
     run_world(world)
     names = [stream.name for stream in world.customer_streams]
     cases = world.recorder.arrays()
     replication = replication_metrics(index, cases, world.teams, world.failure_counts, names)
-    timelines = worst.timelines() if worst is not None else None
+    timelines = told.timelines() if told is not None else None
     replication.figures = figure_parts(world, cases, timelines)
     replication.warmup = world.warmup
     streams = scenario.customers.stream_specs().values()
