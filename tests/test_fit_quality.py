@@ -250,7 +250,7 @@ def _equal_sized_logs() -> tuple[Log, Log]:
 @pytest.mark.skipif(not reference.available(), reason="log-distance-measures is not installed")
 def test_the_figures_agree_with_log_distance_measures_on_logs_of_equal_size() -> None:
     real, other = _equal_sized_logs()
-    quality = compare_logs(real, other)
+    quality = compare_logs(real, other, reference=True)
     figures = quality.reference
     assert figures["n_gram_distribution_distance_2"] == pytest.approx(quality.ngram_distances[2])
     assert figures["n_gram_distribution_distance_3"] == pytest.approx(quality.ngram_distances[3])
@@ -260,9 +260,11 @@ def test_the_figures_agree_with_log_distance_measures_on_logs_of_equal_size() ->
     )
 
 
-def test_without_log_distance_measures_there_are_no_reference_figures(
+def test_reference_figures_are_asked_for_and_say_what_to_install_when_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(reference, "available", lambda: False)
     real, other = _equal_sized_logs()
     assert compare_logs(real, other).reference == {}
+    monkeypatch.setattr(reference, "available", lambda: False)
+    with pytest.raises(ImportError, match=r"cxsim\[fit\]"):
+        compare_logs(real, other, reference=True)

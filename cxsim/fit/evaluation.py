@@ -21,9 +21,14 @@ QUALITY_FILE = "fit_quality.json"
 DURATIONS_FILE = "fit_durations.svg"
 
 
-def evaluate(real: Log, scenario: Scenario, replications: int, seed: int) -> Quality:
-    """Simulate `scenario` and measure how far its log is from `real`."""
-    return compare_logs(real, simulated_log(scenario, replications, seed))
+def evaluate(
+    real: Log, scenario: Scenario, replications: int, seed: int, reference: bool = False
+) -> Quality:
+    """Simulate `scenario` and measure how far its log is from `real`.
+
+    With `reference`, the figures of `log-distance-measures` are added (see `compare_logs`).
+    """
+    return compare_logs(real, simulated_log(scenario, replications, seed), reference)
 
 
 def write_quality(quality: Quality, folder: Path) -> list[Path]:

@@ -4,8 +4,8 @@
 ended, its activities in the order they began) and measures the distances of
 `cxsim.fit.distances` between them: cycle time, activity frequencies, control flow
 (2- and 3-grams), inter-arrival times, and the hour of day and weekday cases start on.
-When the optional `log-distance-measures` package is installed, its figures (the ones
-the Simod papers report) are added as `reference`; cxsim's own figures never depend on it.
+Asked for, the figures of the optional `log-distance-measures` package (the ones the
+Simod papers report) are added as `reference`; cxsim's own figures never depend on it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from cxsim.fit import distances, reference
+from cxsim.fit import distances
+from cxsim.fit import reference as library
 from cxsim.fit.log import Activity, Log
 
 NGRAM_SIZES = (2, 3)
@@ -79,7 +80,7 @@ class Quality:
     activities: dict[str, tuple[float, float]]
     """Each activity's instances per case: (real, simulated)."""
     reference: dict[str, float] = field(default_factory=dict)
-    """Figures of `log-distance-measures` when it is installed, keyed by its function."""
+    """Figures of `log-distance-measures` when asked for, keyed by its function."""
     real_hours: tuple[float, ...] = field(default=(), repr=False)
     """The real log's case durations (hours), for the chart."""
     simulated_hours: tuple[float, ...] = field(default=(), repr=False)
@@ -109,8 +110,11 @@ class Quality:
         }
 
 
-def compare_logs(real: Log, simulated: Log) -> Quality:
-    """The distances between a real log and a simulated one."""
+def compare_logs(real: Log, simulated: Log, reference: bool = False) -> Quality:
+    """The distances between a real log and a simulated one.
+
+    With `reference`, also those of `log-distance-measures` (ImportError without it).
+    """
     real_cases, simulated_cases = case_facts(real), case_facts(simulated)
     if not real_cases or not simulated_cases:
         empty = "real" if not real_cases else "simulated"
@@ -150,7 +154,7 @@ def compare_logs(real: Log, simulated: Log) -> Quality:
             name: (real_frequencies.get(name, 0.0), simulated_frequencies.get(name, 0.0))
             for name in sorted(set(real_frequencies) | set(simulated_frequencies))
         },
-        reference=reference.figures(real, simulated),
+        reference=library.figures(real, simulated) if reference else {},
         real_hours=tuple(real_hours),
         simulated_hours=tuple(simulated_hours),
     )
