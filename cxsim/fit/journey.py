@@ -30,11 +30,15 @@ class Routing:
     follows: dict[str, Counter[str | None]] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     """Instances of each activity."""
+    positions: Counter[str] = field(default_factory=Counter)
+    """Sum over cases of the place where each activity first happened (0: first)."""
+    cases: Counter[str] = field(default_factory=Counter)
+    """Cases in which each activity happened."""
 
     @property
     def activities(self) -> list[str]:
-        """The activities, most frequent first (ties by name)."""
-        return sorted(self.counts, key=lambda name: (-self.counts[name], name))
+        """The activities in the order cases usually meet them (ties by name)."""
+        return sorted(self.counts, key=lambda name: (self.positions[name] / self.cases[name], name))
 
     def shares(self, activity: str) -> dict[str | None, float]:
         """Where a case goes after `activity`: each next activity (None: end) and its share."""
@@ -52,6 +56,11 @@ def discover_routing(log: Log) -> Routing:
         names = [a.activity for a in activities]
         routing.starts[names[0]] += 1
         routing.counts.update(names)
+        firsts: dict[str, int] = {}
+        for place, name in enumerate(names):
+            firsts.setdefault(name, place)
+        routing.positions.update(firsts)
+        routing.cases.update(firsts.keys())
         for here, there in zip(names, [*names[1:], None], strict=True):
             routing.follows.setdefault(here, Counter())[there] += 1
     return routing

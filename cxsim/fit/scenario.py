@@ -11,7 +11,7 @@ the team) and waiting (a `wait` step the team holds, using none of its capacity)
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import pairwise
@@ -46,6 +46,8 @@ class ActivityFit:
     wait: Fitted | None = None
     """Without start times: the waiting before the work."""
     measured: str = "end - start"
+    waiting: bool = False
+    """Nobody works on it (the log names no resource for it): a wait step."""
 
 
 @dataclass
@@ -80,10 +82,15 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         )
         for a in routing.activities
     }
-    works = _works(log, fits)
+    for activity in _waiting(log):
+        fits[activity].waiting = True
+    works = [w for w in _works(log, fits) if not fits[w.activity].waiting]
     teams = discover_teams(works)
     team_names = step_names([t.label for t in teams], frozenset())
     team_of = {a: team_names[t.label] for t in teams for a in t.activities}
+    for activity, fit in fits.items():
+        if fit.waiting:
+            team_of[activity] = _holder(log, activity, team_names)
     profile = arrival_profile(log)
     journey = _journey(routing, fits, team_of)
 
@@ -117,6 +124,21 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         f"arrivals: {profile.cases / (profile.days / 7):.1f} cases a week on average",
     ]
     return FittedScenario(data, notes, summary)
+
+
+def _waiting(log: Log) -> set[str]:
+    """Activities nobody works on: the log names resources, but never for them."""
+    with_resource = {a.activity for a in log.activities if a.resource is not None}
+    if not with_resource:
+        return set()
+    return {a.activity for a in log.activities} - with_resource
+
+
+def _holder(log: Log, activity: str, team_names: dict[str, str]) -> str:
+    """Who holds a case waiting in `activity`: the team the log names most, else nobody."""
+    named = Counter(a.team for a in log.activities if a.activity == activity and a.team)
+    found = [team_names[t] for t, _ in named.most_common() if t in team_names]
+    return found[0] if found else "nobody"
 
 
 def profile_times(log: Log) -> list[Any]:
@@ -204,8 +226,8 @@ def _journey(routing: Any, fits: dict[str, ActivityFit], team_of: dict[str, str]
                 "next": fit.step,
             }
         step: dict[str, Any] = {
-            "type": "task",
-            "team": team_of[activity],
+            "type": "wait" if fit.waiting else "task",
+            ("owner" if fit.waiting else "team"): team_of[activity],
             "duration": fit.work.spec() if fit.work else 0,
         }
         shares = routing.shares(activity)
@@ -240,8 +262,9 @@ def _notes(
         f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}.",
         "",
         "What was fitted from what:",
-        "- journey `fitted`: one task step per activity; routing shares from the observed",
-        "  directly-follows transitions, rework loops kept; cases begin with " + begun + ".",
+        "- journey `fitted`: one step per activity (a task; a wait when the log names",
+        "  nobody doing it); routing shares from the observed directly-follows transitions,",
+        "  rework loops kept; cases begin with " + begun + ".",
         f"- arrivals: cases opened (their first event) per weekday and hour over {profile.days}",
         f"  days, as rates per hour ({profile.cases} cases).",
         "- durations, by maximum likelihood, the family chosen by AIC among exponential,",
@@ -250,16 +273,17 @@ def _notes(
     for activity in routing.activities:
         fit = fits[activity]
         work = fit.work.describe() if fit.work else "none measured: 0 (seen first only)"
-        lines.append(f"    {fit.step} ({fit.measured}): {work}")
+        kind = ", a wait: no resource" if fit.waiting else ""
+        lines.append(f"    {fit.step} ({fit.measured}{kind}): {work}")
         if fit.wait is not None:
             lines.append(f"    {fit.step}_wait (gap less the work): {fit.wait.describe()}")
-    lines.append("- teams:")
+    lines.append(f"- teams, from {teams[0].found_from if teams else 'nothing'}:")
     for team in teams:
         hours = "calendar from the hours work began" if team.calendar else "always open"
         lines.append(
-            f"    {team_names[team.label]}: size {team.size}, {team.sized_by}; {hours}; "
-            f"does {', '.join(fits[a].step for a in team.activities)}"
+            f"    {team_names[team.label]}: {', '.join(fits[a].step for a in team.activities)}"
         )
+        lines.append(f"      size {team.size}: {team.sized_by}; {hours}")
     lines += [
         "",
         "Guesses to review:",

@@ -47,6 +47,8 @@ class TeamFit:
     """Opening hours by day as the language writes them; None: always open."""
     label: str = ""
     """The log's own name of the team, when it has one."""
+    found_from: str = ""
+    """What the team was found from: teams named in the log, shared resources…"""
 
 
 def discover_teams(works: list[Work]) -> list[TeamFit]:
@@ -63,9 +65,7 @@ def discover_teams(works: list[Work]) -> list[TeamFit]:
             size = _most_at_once(mine)
             sized_by = "most instances in progress at once"
         ordered = sorted(activities, key=lambda a: -sum(w.activity == a for w in mine))
-        teams.append(
-            TeamFit(label, ordered, max(size, 1), f"{sized_by} ({by})", _calendar(mine), label)
-        )
+        teams.append(TeamFit(label, ordered, max(size, 1), sized_by, _calendar(mine), label, by))
     return teams
 
 
