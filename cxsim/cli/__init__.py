@@ -9,6 +9,7 @@ import click
 
 from cxsim.cli.check import check_command
 from cxsim.cli.compare import compare_command
+from cxsim.cli.fit import fit_command
 from cxsim.cli.report import report_command
 from cxsim.cli.run import run_command
 from cxsim.cli.schema import schema_command
@@ -32,5 +33,6 @@ for command in (
     check_command,
     sweep_command,
     report_command,
+    fit_command,
 ):
     main.add_command(command)

@@ -1,0 +1,69 @@
+"""`cxsim fit`: build a scenario from an event log (CSV or XES) and write it."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from cxsim.cli.common import EXIT_BAD_INPUT
+from cxsim.fit.reading import Columns, LogError, read_log
+from cxsim.fit.scenario import fit_scenario
+from cxsim.output import atomic_write
+
+
+def _column(option: str, what: str) -> click.Option:
+    return click.option(option, default=None, metavar="NAME", help=f"Column (attribute) of {what}.")
+
+
+@click.command("fit")
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="Scenario file to write."
+)
+@_column("--case-id", "the case id (default: guessed, e.g. case:concept:name, case_id)")
+@_column("--activity", "the activity (default: guessed, e.g. concept:name, activity)")
+@_column("--timestamp", "the end time (default: guessed, e.g. time:timestamp, timestamp)")
+@_column("--start-timestamp", "the start time, if the log has one (default: guessed)")
+@_column("--resource", "the person who did it (default: guessed, e.g. org:resource)")
+@_column("--team", "the team who did it (default: guessed, e.g. org:group, team)")
+@_column("--lifecycle", "start/complete transitions (default: guessed, e.g. lifecycle)")
+@click.option("--name", default=None, help="Scenario name (default: from the log's file name).")
+def fit_command(
+    log: Path,
+    output: Path,
+    case_id: str | None,
+    activity: str | None,
+    timestamp: str | None,
+    start_timestamp: str | None,
+    resource: str | None,
+    team: str | None,
+    lifecycle: str | None,
+    name: str | None,
+) -> None:
+    """Fit a scenario to the event LOG (CSV or XES): journey, arrivals, durations, teams."""
+    columns = Columns(case_id, activity, timestamp, start_timestamp, resource, team, lifecycle)
+    try:
+        events = read_log(log, columns)
+    except LogError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    fitted = fit_scenario(events, name or scenario_name(log), log.name)
+    # evaluation of the fit against the log goes here
+    try:
+        atomic_write(output, fitted.text())
+    except OSError as error:
+        click.echo(f"{output}: cannot write the scenario: {error.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for line in fitted.summary:
+        click.echo(line, err=True)
+    click.echo(f"scenario: {output} (review its header comment)", err=True)
+
+
+def scenario_name(log: Path) -> str:
+    """A scenario name from a log's file name: `helpdesk_events.csv` → `helpdesk-events`."""
+    stem = log.name.split(".")[0]
+    return re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-") or "fitted"

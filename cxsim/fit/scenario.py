@@ -1,0 +1,305 @@
+"""Assembling a fitted scenario: journey, arrivals, durations and teams, as commented YAML.
+
+`fit_scenario(log, name, source)` runs the discoveries of this package on a log and
+returns the scenario as data, the header comment saying what was fitted from what and
+what is a guess to review, and a short summary for the command line. Durations come
+from the log's start and end times where it has them (for at least half of an
+activity's instances). Where it has only completions, the time since the case's
+previous event is split in two, as documented in `split_gaps`: work (a `task` step of
+the team) and waiting (a `wait` step the team holds, using none of its capacity).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import yaml
+
+from cxsim.fit.arrivals import arrival_profile
+from cxsim.fit.durations import Fitted, fit_times
+from cxsim.fit.journey import END, discover_routing, step_names
+from cxsim.fit.log import Log
+from cxsim.fit.teams import TeamFit, Work, discover_teams
+
+WORK_QUANTILE = 0.25
+"""Without start times: gaps up to this quantile of an activity's gaps are taken as work alone."""
+
+REPLICATIONS = 5
+"""A fitted scenario's replications: few, for a first look; raise them for decisions."""
+
+ROUTER = "arrival"
+"""Name of the routing step a journey starts with when cases begin with different activities."""
+
+
+@dataclass
+class ActivityFit:
+    """What was fitted for one activity."""
+
+    step: str
+    work: Fitted | None
+    """None: no time could be measured (an activity seen only first, without start times)."""
+    wait: Fitted | None = None
+    """Without start times: the waiting before the work."""
+    measured: str = "end - start"
+    waiting: bool = False
+    """Nobody works on it (the log names no resource for it): a wait step."""
+
+
+@dataclass
+class FittedScenario:
+    """A scenario fitted to a log: its data, the header comment and a summary."""
+
+    data: dict[str, Any]
+    notes: list[str]
+    summary: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The scenario file: the header comment, then the YAML."""
+        header = "".join(f"# {line}".rstrip() + "\n" for line in self.notes)
+        body = yaml.safe_dump(
+            self.data, sort_keys=False, default_flow_style=None, width=100, allow_unicode=True
+        )
+        return header + body
+
+
+def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
+    """A scenario reproducing `log` (named `name`; `source` names the log in the header)."""
+    routing = discover_routing(log)
+    steps = step_names(routing.activities, frozenset({END, ROUTER}))
+    timed = {a for a in routing.activities if _has_starts(log, a)}
+    gaps = _gaps(log)
+    fits = {
+        a: _activity_fit(
+            steps[a],
+            [x.end - x.start for x in log.activities if x.activity == a and x.start is not None],
+            gaps.get(a, []),
+            a in timed,
+        )
+        for a in routing.activities
+    }
+    for activity in _waiting(log):
+        fits[activity].waiting = True
+    works = [w for w in _works(log, fits) if not fits[w.activity].waiting]
+    teams = discover_teams(works)
+    team_names = step_names([t.label for t in teams], frozenset())
+    team_of = {a: team_names[t.label] for t in teams for a in t.activities}
+    for activity, fit in fits.items():
+        if fit.waiting:
+            team_of[activity] = _holder(log, activity, team_names)
+    profile = arrival_profile(log)
+    journey = _journey(routing, fits, team_of)
+
+    data: dict[str, Any] = {
+        "name": name,
+        "description": f"Fitted by cxsim fit from {source}: review the header comment.",
+        "horizon": f"{profile.days}d",
+        "start": profile.first_day.isoformat(),
+        "replications": REPLICATIONS,
+        "seed": 1,
+    }
+    calendars = {f"{team_names[t.label]}_hours": t.calendar for t in teams if t.calendar}
+    if calendars:
+        data["calendars"] = calendars
+    data["teams"] = {
+        team_names[t.label]: {"size": t.size}
+        | ({"calendar": f"{team_names[t.label]}_hours"} if t.calendar else {})
+        for t in teams
+    }
+    data["customers"] = {"arrivals": {"weekly": profile.weekly()}, "journey": "fitted"}
+    data["journeys"] = {"fitted": journey}
+
+    cases = log.cases()
+    first, last = min(profile_times(log)), max(a.end for a in log.activities)
+    notes = _notes(source, log, cases, routing, fits, teams, team_names, profile, first, last)
+    summary = [
+        f"{len(cases)} cases, {len(log.activities)} activity instances, "
+        f"{len(routing.activities)} activities, {len(teams)} teams, over {profile.days} days",
+        f"durations: {len(timed)} from start and end times, "
+        f"{len(routing.activities) - len(timed)} from the gaps between events",
+        f"arrivals: {profile.cases / (profile.days / 7):.1f} cases a week on average",
+    ]
+    return FittedScenario(data, notes, summary)
+
+
+def _waiting(log: Log) -> set[str]:
+    """Activities nobody works on: the log names resources, but never for them."""
+    with_resource = {a.activity for a in log.activities if a.resource is not None}
+    if not with_resource:
+        return set()
+    return {a.activity for a in log.activities} - with_resource
+
+
+def _holder(log: Log, activity: str, team_names: dict[str, str]) -> str:
+    """Who holds a case waiting in `activity`: the team the log names most, else nobody."""
+    named = Counter(a.team for a in log.activities if a.activity == activity and a.team)
+    found = [team_names[t] for t, _ in named.most_common() if t in team_names]
+    return found[0] if found else "nobody"
+
+
+def profile_times(log: Log) -> list[Any]:
+    """When each activity instance began (its end when the log has no start)."""
+    return [a.start or a.end for a in log.activities]
+
+
+def _has_starts(log: Log, activity: str) -> bool:
+    mine = [a for a in log.activities if a.activity == activity]
+    return sum(a.start is not None for a in mine) * 2 >= len(mine)
+
+
+def _gaps(log: Log) -> dict[str, list[float]]:
+    """Minutes from the case's previous event to each activity instance's end, by activity."""
+    gaps: dict[str, list[float]] = defaultdict(list)
+    for activities in log.cases().values():
+        for before, here in pairwise(activities):
+            gaps[here.activity].append(_minutes(here.end - before.end))
+    return gaps
+
+
+def _minutes(span: timedelta) -> float:
+    return span.total_seconds() / 60
+
+
+def _activity_fit(step: str, spans: list[timedelta], gaps: list[float], timed: bool) -> ActivityFit:
+    if timed:
+        return ActivityFit(step, fit_times([_minutes(s) for s in spans]))
+    work, wait = split_gaps(gaps)
+    return ActivityFit(step, work, wait, "gaps between events")
+
+
+def split_gaps(gaps: list[float]) -> tuple[Fitted | None, Fitted | None]:
+    """Work and waiting of an activity known by its completions only.
+
+    The shortest gaps are those where the case found someone free at once, so they are
+    taken as work alone: the work time is fitted to the gaps up to their
+    `WORK_QUANTILE`. The rest of every gap (the gap less the mean work, when positive)
+    is waiting before the work, fitted on its own. A guess to review: the fitted work
+    is short, and the team's own queue adds waiting on top when the team is small.
+    """
+    if not gaps:
+        return None, None
+    values = np.asarray(gaps)
+    short = values[values <= np.quantile(values, WORK_QUANTILE)]
+    work = fit_times(short.tolist())
+    rest = np.maximum(values - work.mean, 0.0)
+    return work, fit_times(rest.tolist()) if rest.any() else None
+
+
+def _works(log: Log, fits: dict[str, ActivityFit]) -> list[Work]:
+    """Each instance's work, its start taken back from its end by the mean work when unknown."""
+    works = []
+    for a in log.activities:
+        start = a.start
+        if start is None:
+            fitted = fits[a.activity].work
+            start = a.end - timedelta(minutes=fitted.mean if fitted else 0.0)
+        works.append(Work(a.activity, start, a.end, a.resource, a.team))
+    return works
+
+
+def _journey(routing: Any, fits: dict[str, ActivityFit], team_of: dict[str, str]) -> dict[str, Any]:
+    def entry(activity: str) -> str:
+        # a case reaches an activity with waiting through its wait step
+        fit = fits[activity]
+        return f"{fit.step}_wait" if fit.wait is not None else fit.step
+
+    starts = routing.start_shares()
+    steps: dict[str, Any] = {}
+    if len(starts) > 1:
+        steps[ROUTER] = {
+            "type": "wait",
+            "owner": "nobody",
+            "duration": 0,
+            "outcomes": {fits[a].step: share for a, share in starts.items()},
+        }
+    for activity in routing.activities:
+        fit = fits[activity]
+        if fit.wait is not None:
+            steps[f"{fit.step}_wait"] = {
+                "type": "wait",
+                "owner": team_of[activity],
+                "duration": fit.wait.spec(),
+                "next": fit.step,
+            }
+        step: dict[str, Any] = {
+            "type": "wait" if fit.waiting else "task",
+            ("owner" if fit.waiting else "team"): team_of[activity],
+            "duration": fit.work.spec() if fit.work else 0,
+        }
+        shares = routing.shares(activity)
+        if len(shares) > 1:
+            step["outcomes"] = {
+                (entry(n) if n is not None else END): share for n, share in shares.items()
+            }
+        elif (only := next(iter(shares))) is not None:
+            step["next"] = entry(only)
+        steps[fit.step] = step
+    start = ROUTER if len(starts) > 1 else fits[next(iter(starts))].step
+    return {"start": start, "steps": steps}
+
+
+def _notes(
+    source: str,
+    log: Log,
+    cases: dict[str, Any],
+    routing: Any,
+    fits: dict[str, ActivityFit],
+    teams: list[TeamFit],
+    team_names: dict[str, str],
+    profile: Any,
+    first: Any,
+    last: Any,
+) -> list[str]:
+    starts = routing.start_shares()
+    begun = ", ".join(f"{fits[a].step} {share:.0%}" for a, share in starts.items())
+    lines = [
+        f"Fitted by `cxsim fit` from {source}: {len(cases)} cases, {len(log.activities)} "
+        f"activity instances of {len(routing.activities)} activities,",
+        f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}.",
+        "",
+        "What was fitted from what:",
+        "- journey `fitted`: one step per activity (a task; a wait when the log names",
+        "  nobody doing it); routing shares from the observed directly-follows transitions,",
+        "  rework loops kept; cases begin with " + begun + ".",
+        f"- arrivals: cases opened (their first event) per weekday and hour over {profile.days}",
+        f"  days, as rates per hour ({profile.cases} cases).",
+        "- durations, by maximum likelihood, the family chosen by AIC among exponential,",
+        "  gamma, lognormal and uniform; KS statistic of the chosen one:",
+    ]
+    for activity in routing.activities:
+        fit = fits[activity]
+        work = fit.work.describe() if fit.work else "none measured: 0 (seen first only)"
+        kind = ", a wait: no resource" if fit.waiting else ""
+        lines.append(f"    {fit.step} ({fit.measured}{kind}): {work}")
+        if fit.wait is not None:
+            lines.append(f"    {fit.step}_wait (gap less the work): {fit.wait.describe()}")
+    lines.append(f"- teams, from {teams[0].found_from if teams else 'nothing'}:")
+    for team in teams:
+        hours = "calendar from the hours work began" if team.calendar else "always open"
+        lines.append(
+            f"    {team_names[team.label]}: {', '.join(fits[a].step for a in team.activities)}"
+        )
+        lines.append(f"      size {team.size}: {team.sized_by}; {hours}")
+    lines += [
+        "",
+        "Guesses to review:",
+        "- customers: no patience, follow-ups or giving up: a log does not show them.",
+        "- routing is first order: where a case goes next depends on its step, not its path.",
+        "- arrivals are when the log's first event happened, not when the customer asked;",
+        "  cases queued before their first event arrive late here.",
+        "- calendars are one span a day, from the first to the last hour work began in;",
+        "  breaks and holidays are not found.",
+    ]
+    if any(f.wait is not None or f.work is None for f in fits.values()):
+        lines += [
+            "- without start times, work is fitted to the shortest quarter of the gaps between",
+            "  events, and the rest of each gap is a wait step the team holds (no capacity).",
+        ]
+    if len(starts) > 1:
+        lines.append(f"- `{ROUTER}` is a routing step of no duration, not an activity.")
+    lines.append("")
+    return lines
