@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from cxsim.cli.common import EXIT_BAD_INPUT
+from cxsim.fit.log import Log
 from cxsim.fit.reading import Columns, LogError, read_log
-from cxsim.fit.scenario import fit_scenario
+from cxsim.fit.scenario import FittedScenario, fit_scenario
 from cxsim.output import atomic_write
 
 
@@ -31,6 +32,23 @@ def _column(option: str, what: str) -> click.Option:
 @_column("--team", "the team who did it (default: guessed, e.g. org:group, team)")
 @_column("--lifecycle", "start/complete transitions (default: guessed, e.g. lifecycle)")
 @click.option("--name", default=None, help="Scenario name (default: from the log's file name).")
+@click.option(
+    "--evaluate",
+    "test_log",
+    type=click.Path(path_type=Path),
+    help="Simulate the fitted scenario and compare it with this log (the same columns), "
+    "e.g. the cases held out of LOG; figures on stdout, fit_quality.json and "
+    "fit_durations.svg next to the scenario.",
+)
+@click.option(
+    "-r",
+    "--replications",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Replications simulated for --evaluate.",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
 def fit_command(
     log: Path,
     output: Path,
@@ -42,17 +60,20 @@ def fit_command(
     team: str | None,
     lifecycle: str | None,
     name: str | None,
+    test_log: Path | None,
+    replications: int,
+    seed: int,
 ) -> None:
     """Fit a scenario to the event LOG (CSV or XES): journey, arrivals, durations, teams."""
     columns = Columns(case_id, activity, timestamp, start_timestamp, resource, team, lifecycle)
     try:
         events = read_log(log, columns)
+        test = read_log(test_log, columns) if test_log is not None else None
     except LogError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
     fitted = fit_scenario(events, name or scenario_name(log), log.name)
-    # evaluation of the fit against the log goes here
     try:
         atomic_write(output, fitted.text())
     except OSError as error:
@@ -61,6 +82,24 @@ def fit_command(
     for line in fitted.summary:
         click.echo(line, err=True)
     click.echo(f"scenario: {output} (review its header comment)", err=True)
+    if test is not None:
+        _evaluate(fitted, output, test, events, replications, seed)
+
+
+def _evaluate(
+    fitted: FittedScenario, output: Path, test: Log, training: Log, replications: int, seed: int
+) -> None:
+    """Simulate the written scenario, compare it with `test`, print and write the figures."""
+    # imported here: simulation and charts cost start-up that fitting alone need not pay
+    from cxsim.fit.evaluation import evaluate, write_quality
+    from cxsim.fit.quality import format_quality
+    from cxsim.scenario import parse_scenario
+
+    model = parse_scenario(fitted.text(), str(output))
+    quality = evaluate(test, model, replications, seed, steps=fitted.steps, training=training)
+    click.echo(format_quality(quality))
+    for path in write_quality(quality, output.parent):
+        click.echo(f"fit quality: {path}", err=True)
 
 
 def scenario_name(log: Path) -> str:

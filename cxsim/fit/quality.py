@@ -85,6 +85,9 @@ class Quality:
     """The real log's case durations (hours), for the chart."""
     simulated_hours: tuple[float, ...] = field(default=(), repr=False)
     """The simulated log's case durations (hours), for the chart."""
+    naive_cycle_time_emd_hours: float | None = None
+    """The yardstick: cycle-time EMD between the real log and the log the scenario was
+    fitted on (its durations resampled as they are); None when not measured."""
 
     def to_dict(self) -> dict[str, Any]:
         """The figures as plain JSON data (durations of single cases left out)."""
@@ -94,6 +97,7 @@ class Quality:
                 "emd_hours": self.cycle_time_emd_hours,
                 "real_mean_hours": self.real_mean_hours,
                 "simulated_mean_hours": self.simulated_mean_hours,
+                "naive_emd_hours": self.naive_cycle_time_emd_hours,
             },
             "activity_frequency_distance": self.activity_frequency_distance,
             "activities_per_case": {
@@ -174,6 +178,11 @@ def format_quality(quality: Quality) -> str:
             "cycle time EMD",
             f"{quality.cycle_time_emd_hours:.3g} h (mean {quality.real_mean_hours:.3g} h real, "
             f"{quality.simulated_mean_hours:.3g} h simulated)",
+        ),
+        *(
+            [("naive yardstick", f"{naive:.3g} h (the fitting log's own durations)")]
+            if (naive := quality.naive_cycle_time_emd_hours) is not None
+            else []
         ),
         ("activity frequencies", f"{quality.activity_frequency_distance:.3f} (0 alike, 1 apart)"),
         *(

@@ -57,6 +57,8 @@ class FittedScenario:
     data: dict[str, Any]
     notes: list[str]
     summary: list[str] = field(default_factory=list)
+    steps: dict[str, str] = field(default_factory=dict)
+    """The step each activity of the log became (`Take in charge` → `take_in_charge`)."""
 
     def text(self) -> str:
         """The scenario file: the header comment, then the YAML."""
@@ -123,7 +125,7 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         f"{len(routing.activities) - len(timed)} from the gaps between events",
         f"arrivals: {profile.cases / (profile.days / 7):.1f} cases a week on average",
     ]
-    return FittedScenario(data, notes, summary)
+    return FittedScenario(data, notes, summary, {a: steps[a] for a in routing.activities})
 
 
 def _waiting(log: Log) -> set[str]:
