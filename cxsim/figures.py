@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxsim.metrics import CASE_COLUMNS, TIME_METRICS, Replication, case_row
+from cxsim.metrics import (
+    CASE_COLUMNS,
+    COMPETING,
+    RESOLVED,
+    TIME_METRICS,
+    Replication,
+    case_row,
+    measured_until,
+)
 from cxsim.scenario.weekly import DEFAULT_START, clock
 from cxsim.statistics import cumulative_incidence
 
@@ -72,11 +80,7 @@ class WorstCases:
 
     def consider(self, case: Case, until: float | None) -> None:
         """Keep `case` (a counted root case just recorded) if it is among the worst."""
-        ends = [part.ended_at for part in (case, *case.children)]
-        last = (
-            until if until is not None and None in ends else max(e for e in ends if e is not None)
-        )
-        rank = (last - case.created, -case.id)  # case numbers are unique
+        rank = (measured_until(case, until) - case.created, -case.id)  # numbers are unique
         if len(self.worst) >= self.keep and rank <= self.worst[0][:2]:
             return
         entry = (*rank, timeline(self.scenario, case, until, self.replication))
@@ -126,7 +130,10 @@ def timeline(
     entries.sort(key=lambda entry: (entry[0], entry[1]))
     streams = scenario.customers.stream_names()
     events = []
+    lanes: dict[str | None, str] = {}
     for time, _, label, event in entries:
+        if event.team not in lanes:
+            lanes[event.team] = lane(scenario, event.team)
         team = scenario.teams.get(event.team) if event.team is not None else None
         org = team.org if team is not None else event.team  # an organization holding the case
         events.append(
@@ -136,7 +143,7 @@ def timeline(
                 "case": label,
                 "team": event.team,
                 "org": org,
-                "lane": lane(scenario, event.team),
+                "lane": lanes[event.team],
                 "channel": event.channel,
                 "what": event.what,
                 "details": {key: _plain(value) for key, value in event.details.items()},
@@ -186,18 +193,36 @@ def figure_parts(
 
 
 def curve(minutes: np.ndarray, share: np.ndarray, points: int = POINTS) -> dict[str, list[float]]:
-    """A step curve thinned to about `points` points, keeping its first and last."""
+    """A step curve of shares thinned to about `points` points, keeping its first and last."""
     if len(minutes) > points:
         keep = np.unique(np.linspace(0, len(minutes) - 1, points).round().astype(int))
         minutes, share = minutes[keep], share[keep]
+    share = np.clip(share, 0.0, 1.0)  # sums of many small steps can stray past 1 by a hair
     return {"minutes": [float(m) for m in minutes], "share": [float(s) for s in share]}
 
 
-def _incidence(replications: Sequence[Replication], name: str) -> dict[str, list[float]]:
+def _times(replications: Sequence[Replication], name: str) -> tuple[np.ndarray, np.ndarray]:
     durations = np.concatenate([r.times[name][0] for r in replications])
     status = np.concatenate([r.times[name][1] for r in replications])
-    times, incidence = cumulative_incidence(durations, status)
+    return durations, status
+
+
+def _incidence(replications: Sequence[Replication], name: str) -> dict[str, list[float]]:
+    times, incidence = cumulative_incidence(*_times(replications, name))
     return curve(np.concatenate(([0.0], times)), np.concatenate(([0.0], incidence)))
+
+
+def _endings(replications: Sequence[Replication]) -> tuple[float, float]:
+    """Customer view: the estimated shares that gave up, and that were open at the longest
+    time seen — beside the resolved curve's end, they make up all cases."""
+    durations, status = _times(replications, "time_to_resolution")
+    if not len(durations):
+        return math.nan, math.nan
+    swapped = np.where(status == RESOLVED, COMPETING, np.where(status == COMPETING, 1, 0))
+    _, resolved = cumulative_incidence(durations, status)
+    _, gave_up = cumulative_incidence(durations, swapped)
+    ended = (resolved[-1] if len(resolved) else 0.0) + (gave_up[-1] if len(gave_up) else 0.0)
+    return float(gave_up[-1]) if len(gave_up) else 0.0, max(0.0, 1.0 - float(ended))
 
 
 def _ratio(top: float, bottom: float) -> float | None:
@@ -233,6 +258,7 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
     start = scenario.start or DEFAULT_START
     statuses = np.concatenate([r.times[TIME_METRICS[0]][1] for r in replications])
     total = max(len(statuses), 1)
+    gave_up, still_open = _endings(replications)
     buckets = np.sum([p.handoffs for p in parts], axis=0)
     matrix: dict[str, Counter[str]] = {}
     for part in parts:
@@ -254,8 +280,8 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
         "time_to_resolution": {
             "customer": _incidence(replications, "time_to_resolution"),
             "process": _incidence(replications, "process_time_to_resolution"),
-            "gave_up": float(np.mean(statuses == 2)) if len(statuses) else math.nan,
-            "open": float(np.mean(statuses == 0)) if len(statuses) else math.nan,
+            "gave_up": gave_up,
+            "open": still_open,
         },
         "handoffs": {
             "counts": list(range(len(buckets))),
@@ -267,7 +293,7 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
         },
         "holders": holders,
         "orphans": {
-            "rate": len(orphan_times) / total,
+            "rate": float(np.nanmean([r.metrics["orphan_rate"] for r in replications])),
             "per_replication": len(orphan_times) / count,
             "time": curve(orphan_times, orphan_share),
             "after_step": {step: n / count for step, n in after.most_common()},

@@ -186,7 +186,7 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
     parts = [root, *root.children]
     resolved = root.resolved  # every problem known so far is fixed
     still_open = not resolved and any(part.ended_at is None for part in parts)
-    until = _measured_until(parts, still_open, until)
+    until = measured_until(root, until)
     process_open = root.ended_at is None
     process_end = until if process_open else root.ended_at
     assert process_end is not None
@@ -217,8 +217,11 @@ def case_row(root: Case, until: float | None) -> tuple[float, ...]:
     )
 
 
-def _measured_until(parts: Sequence[Case], still_open: bool, until: float | None) -> float:
-    """Until when a root case and its children are measured: their end, or `until` if open."""
+def measured_until(root: Case, until: float | None) -> float:
+    """Until when a root case and its children are measured: their end, or `until` (the
+    end of the run) if a problem of theirs is still open."""
+    parts = [root, *root.children]
+    still_open = not root.resolved and any(part.ended_at is None for part in parts)
     if until is None or not still_open:
         return max(part.ended_at for part in parts if part.ended_at is not None)
     return until
@@ -244,10 +247,8 @@ class Recorder:
             return
         if case.children or case.pending_children:
             self.rows.append(case_row(case, until))
-            parts = [case, *case.children]
-            still_open = not case.resolved and any(part.ended_at is None for part in parts)
-            final = _measured_until(parts, still_open, until)
-            for part in parts:
+            final = measured_until(case, until)
+            for part in (case, *case.children):
                 step = part.orphaned_at(final)
                 if step is not None:
                     self.orphaned_after[f"{part.journey}.{step}"] += 1

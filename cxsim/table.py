@@ -75,16 +75,20 @@ def team_metrics(
 ) -> list[Metric]:
     """The metrics that apply to team `name`, in the order of TEAM_METRICS.
 
-    A field team (one with a `booking_to_visit`) shows that instead of a queue's wait and
-    service level; `overflowed` only for a team with an overflow (when `scenario` says).
+    A field team (one with a `booking_to_visit` and no real-time contacts, hence no
+    service level) shows that instead of a queue's wait and service level; a team that
+    answers a phone and visits too shows both. `overflowed` only for a team with an
+    overflow (when `scenario` says).
     """
     spec = scenario.teams.get(name) if scenario is not None else None
-    field_team = (values.get("booking_to_visit") or {}).get("mean") is not None
+    visits = (values.get("booking_to_visit") or {}).get("mean") is not None
+    queue = (values.get("service_level") or {}).get("mean") is not None
+    field_team = visits and not queue
     shown = []
     for metric in TEAM_METRICS:
         if metric.name not in values:
             continue
-        if metric.name == "booking_to_visit" and not field_team:
+        if metric.name == "booking_to_visit" and not visits:
             continue
         if metric.name in QUEUE_METRICS and field_team:
             continue

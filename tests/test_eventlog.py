@@ -367,3 +367,13 @@ def test_pm4py_reads_the_logs_and_finds_the_scenarios_steps(tmp_path: Path) -> N
     ocel = pm4py.read_ocel2_json(str(folder / "events.ocel.json"))
     assert set(ocel.events["ocel:activity"]) == steps
     assert {"case", "customer", "appointment", "technician"} <= set(ocel.objects["ocel:type"])
+
+
+def test_cases_of_the_warm_up_are_left_out_of_the_log(tmp_path: Path) -> None:
+    model = scenario(CLAIM, "warmup=10d", "customers.arrivals=1/d")
+    results = run(model, 1, jobs=1, events=EventLog(tmp_path, ("csv",)))
+    logged = {row["case_id"].split(".")[0] for row in _rows(tmp_path / "events.csv")}
+    counted = results.replications[0].metrics["cases"]
+    assert 0 < len(logged) == counted < 30  # a month of one a day, the first ten days left out
+    first = min(row["timestamp"] for row in _rows(tmp_path / "events.csv"))
+    assert first >= "2024-03-14"

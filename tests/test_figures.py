@@ -82,7 +82,10 @@ def test_figures_agree_with_the_summary_and_the_team_totals() -> None:
     )
     assert data["handoff_matrix"]["desk"]["lab"] > 0 and "lab" in data["handoff_matrix"]
     orphaned = sum(r.metrics["orphan_rate"] * r.metrics["cases"] for r in results.replications)
-    assert data["orphans"]["rate"] * cases == pytest.approx(orphaned)
+    rates = [r.metrics["orphan_rate"] for r in results.replications]
+    assert data["orphans"]["rate"] == pytest.approx(summary["metrics"]["orphan_rate"]["mean"])
+    assert data["orphans"]["rate"] == pytest.approx(sum(rates) / 3)
+    assert data["orphans"]["per_replication"] * 3 == pytest.approx(orphaned)
     assert sum(data["orphans"]["after_step"].values()) * 3 == pytest.approx(orphaned)
     assert set(data["orphans"]["after_step"]) <= {"fix.hold"}
     # the time curve ends where the cases resolved in the run end
@@ -92,6 +95,9 @@ def test_figures_agree_with_the_summary_and_the_team_totals() -> None:
     assert np.all(np.diff(curve["share"]) >= 0) and np.all(np.diff(curve["minutes"]) >= 0)
     gave_up = summary["metrics"]["gave_up_rate"]["mean"]
     assert data["time_to_resolution"]["gave_up"] > 0 and gave_up > 0
+    # resolved, gave up and still open (estimated, open cases censored) make up all cases
+    ending = data["time_to_resolution"]
+    assert curve["share"][-1] + ending["gave_up"] + ending["open"] == pytest.approx(1.0)
     # hour by hour, occupancy stays in [0, 1]; the desk is staffed only when open
     desk = data["teams"]["desk"]["hour_of_week"]
     for value in desk["occupancy"]:

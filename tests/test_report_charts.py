@@ -42,7 +42,9 @@ def test_resolution_chart_draws_both_views_and_the_target_with_its_share() -> No
     assert len(axes.get_lines()) == 3  # two curves and the target line
     assert axes.get_xlabel() == "time since first contact (days)"
     assert axes.get_ylabel() == "cases resolved (% of all cases)"
-    assert "10% gave up" in axes.get_title() and "5% still open" in axes.get_title()
+    assert (
+        "10% gave up" in axes.get_title() and "5% open at the longest time seen" in axes.get_title()
+    )
     # the customer curve is at 70 % from 600 min until 3000 min: 70 % within a day
     shown = texts(svg_bytes(figure))
     assert "70% of cases within 24.0 h" in " ".join(shown)

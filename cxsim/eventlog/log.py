@@ -124,11 +124,16 @@ class EventLogRecorder(Recorder):
         self.writers = [FORMATS[name].part(self.handles) for name in log.formats]
 
     def case_closed(self, case: Case, until: float | None = None) -> None:
-        """Record the case, write its lines, and let its history go."""
+        """Record the case, write its lines (if it is counted), and let its history go.
+
+        Cases that arrived during the warm-up are left out, as they are of every metric,
+        so the log and the run's figures speak of the same cases.
+        """
         super().case_closed(case, until)
-        logs = case_logs(case, self.context)
-        for writer in self.writers:
-            writer.write(logs)
+        if case.counted:
+            logs = case_logs(case, self.context)
+            for writer in self.writers:
+                writer.write(logs)
         for part in (case, *case.children):  # written: nothing of it needs keeping
             part.history = part.activities = None
 

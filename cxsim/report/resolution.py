@@ -96,7 +96,7 @@ def resolution_chart(data: Mapping[str, Any], targets: Sequence[Target] = ()) ->
     if data.get("gave_up"):
         ending.append(f"{data['gave_up']:.0%} gave up")
     if data.get("open"):
-        ending.append(f"{data['open']:.0%} still open")
+        ending.append(f"{data['open']:.0%} open at the longest time seen")
     suffix = f" ({', '.join(ending)})" if ending else ""
     axes.set_title(f"Time to resolution, customer and process view{suffix}")
     axes.legend(loc="lower right")
