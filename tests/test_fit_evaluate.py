@@ -62,3 +62,22 @@ def test_evaluate_compares_the_fit_with_the_held_out_cases(tmp_path: Path) -> No
     cycle = quality["cycle_time"]
     assert cycle["naive_emd_hours"] is not None and cycle["emd_hours"] >= 0
     assert "cycle time EMD" in result.stdout and "naive yardstick" in result.stdout
+
+
+def test_without_start_times_teams_keep_no_calendar(tmp_path: Path) -> None:
+    # the gaps between completions already hold the nights the teams were closed
+    completions = tmp_path / "completions.csv"
+    with HELPDESK.open(newline="") as source, completions.open("w", newline="") as target:
+        writer = csv.writer(target)
+        writer.writerow(["Case ID", "Activity", "Complete Timestamp", "Resource"])
+        for row in csv.DictReader(source):
+            if row["lifecycle"] == "complete":
+                writer.writerow(
+                    [row["case_id"], row["activity"], row["timestamp"], row["resource"]]
+                )
+    fitted = tmp_path / "fitted.yml"
+    result = CliRunner().invoke(main, ["fit", str(completions), "-o", str(fitted)])
+    assert result.exit_code == 0, result.output
+    text = fitted.read_text()
+    assert "\ncalendars:" not in text and "calendar:" not in text
+    assert "no start times: the gaps between events hold the closed hours" in text

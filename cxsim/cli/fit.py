@@ -75,6 +75,7 @@ def fit_command(
         sys.exit(EXIT_BAD_INPUT)
     fitted = fit_scenario(events, name or scenario_name(log), log.name)
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(output, fitted.text())
     except OSError as error:
         click.echo(f"{output}: cannot write the scenario: {error.strerror}", err=True)

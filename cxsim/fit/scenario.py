@@ -88,6 +88,11 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         fits[activity].waiting = True
     works = [w for w in _works(log, fits) if not fits[w.activity].waiting]
     teams = discover_teams(works)
+    for team in teams:
+        if not any(a in timed for a in team.activities):
+            # without start times the gaps between events already hold the nights and
+            # weekends the team was closed: a calendar would make cases wait for them twice
+            team.calendar = None
     team_names = step_names([t.label for t in teams], frozenset())
     team_of = {a: team_names[t.label] for t in teams for a in t.activities}
     for activity, fit in fits.items():
@@ -281,7 +286,13 @@ def _notes(
             lines.append(f"    {fit.step}_wait (gap less the work): {fit.wait.describe()}")
     lines.append(f"- teams, from {teams[0].found_from if teams else 'nothing'}:")
     for team in teams:
-        hours = "calendar from the hours work began" if team.calendar else "always open"
+        hours = (
+            "calendar from the hours work began"
+            if team.calendar
+            else "always open (no start times: the gaps between events hold the closed hours)"
+            if all(fits[a].measured != "end - start" for a in team.activities)
+            else "always open"
+        )
         lines.append(
             f"    {team_names[team.label]}: {', '.join(fits[a].step for a in team.activities)}"
         )
