@@ -139,19 +139,12 @@ def _read_csv(path: Path, columns: Columns) -> Log:
             raise LogError([Problem(str(path), "", "expected a header row, got an empty file")])
         found = _find_columns([h.strip() for h in header], columns, str(path))
         pairing = _Pairing()
-        problems: list[Problem] = []
-        bad = 0
         for number, row in enumerate(rows, start=2):
             if not any(cell.strip() for cell in row):
                 continue
             values = {name: row[i] if i < len(row) else "" for name, i in found.items()}
-            try:
-                pairing.add(values)
-            except ValueError as error:
-                bad += 1
-                if len(problems) < MAX_PROBLEMS:
-                    problems.append(Problem(f"{path}:{number}", "", str(error)))
-    _raise_bad(problems, bad, str(path))
+            pairing.take(values, f"{path}:{number}")
+    pairing.raise_bad(str(path))
     return Log.of(pairing.activities())
 
 
@@ -211,8 +204,6 @@ def _read_xes(path: Path, columns: Columns) -> Log:
         spec.name: getattr(columns, spec.name) or XES_KEYS[spec.name] for spec in fields(Columns)
     }
     pairing = _Pairing()
-    problems: list[Problem] = []
-    bad = 0
     case_id = ""
     events = 0
     in_event = False
@@ -232,12 +223,7 @@ def _read_xes(path: Path, columns: Columns) -> Log:
                 }
                 values = {name: attributes.get(key, "") for name, key in keys.items()}
                 values["case"] = case_id
-                try:
-                    pairing.add(values)
-                except ValueError as error:
-                    bad += 1
-                    if len(problems) < MAX_PROBLEMS:
-                        problems.append(Problem(f"{path}: event {events}", "", str(error)))
+                pairing.take(values, f"{path}: event {events}")
                 element.clear()
             elif not in_event and element.get("key") == keys["case"]:
                 # the trace's own name: a key read before the trace's events are
@@ -247,7 +233,7 @@ def _read_xes(path: Path, columns: Columns) -> Log:
                 case_id = ""
     except ElementTree.ParseError as error:
         raise LogError([Problem(str(path), "", f"expected XES (XML), got: {error}")]) from None
-    _raise_bad(problems, bad, str(path))
+    pairing.raise_bad(str(path))
     return Log.of(pairing.activities())
 
 
@@ -263,6 +249,25 @@ class _Pairing:
     def __init__(self) -> None:
         self.open: dict[tuple[str, str], deque[datetime]] = {}
         self.done: list[Activity] = []
+        self.problems: list[Problem] = []
+        self.bad = 0
+
+    def take(self, values: dict[str, str], where: str) -> None:
+        """Add a row, or keep what is wrong with it (the first MAX_PROBLEMS are told)."""
+        try:
+            self.add(values)
+        except ValueError as error:
+            self.bad += 1
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(Problem(where, "", str(error)))
+
+    def raise_bad(self, where: str) -> None:
+        """LogError with every problem kept, and how many more rows were bad."""
+        problems, bad = self.problems, self.bad
+        if bad > len(problems):
+            problems.append(Problem(where, "", f"… and {bad - len(problems)} more bad rows"))
+        if problems:
+            raise LogError(problems)
 
     def add(self, values: dict[str, str]) -> None:
         case, name = values["case"].strip(), values["activity"].strip()
@@ -300,10 +305,3 @@ def _time(text: str, what: str) -> datetime:
         raise ValueError(
             f"{what}: expected a date and time such as 2024-01-31T08:30:00, got {text!r}"
         ) from None
-
-
-def _raise_bad(problems: list[Problem], bad: int, where: str) -> None:
-    if bad > len(problems):
-        problems.append(Problem(where, "", f"… and {bad - len(problems)} more bad rows"))
-    if problems:
-        raise LogError(problems)
