@@ -97,7 +97,7 @@ def test_parts_missing_from_figures_leave_their_charts_out(plain: Path, tmp_path
     names = sorted(p.name for p in (folder / "plots").iterdir())
     assert names == ["handoffs.svg", "time_to_resolution.svg", "timeline-1.svg"]
     html = (folder / "report.html").read_text()
-    assert "The 1 worst cases" in html
+    assert "The worst case (customer time to resolution)" in html
     assert "[18.1] child case" not in html and "[17.1] child case" in html
 
 

@@ -212,7 +212,8 @@ def run_page(run: RunFolder, plots: Sequence[Plot], problems: Sequence[str] = ()
     if timelines:
         weekday = int(run.figures.get("weekday") or 0)
         charts = [plot for _, plot in numbered if plot.section == "timelines"]
-        parts.append(f"<h2>The {len(timelines)} worst cases (customer time to resolution)</h2>")
+        worst = "The worst case" if len(timelines) == 1 else f"The {len(timelines)} worst cases"
+        parts.append(f"<h2>{worst} (customer time to resolution)</h2>")
         for rank, timeline in enumerate(timelines):
             parts.append(timeline_heading(timeline))
             chart = [p for p in charts if p.path.name == f"timeline-{rank + 1}.svg"]
