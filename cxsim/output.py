@@ -45,10 +45,18 @@ def atomic_write(path: Path, content: str | bytes) -> None:
             temporary.unlink(missing_ok=True)
             raise
     try:
+        os.chmod(temporary, _file_mode())  # a temporary file is private; results are not
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the process's umask (0644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def to_json(data: Any) -> str:

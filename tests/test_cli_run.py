@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from cxsim.cli import main
 from cxsim.cli.common import progress
+from cxsim.output import atomic_write
 
 MMC = Path(__file__).parent.parent / "scenarios" / "mmc_queue.yml"
 QUICK = ["--set", "horizon=3h", "--set", "warmup=20min", "-r", "3", "--jobs", "1"]
@@ -104,3 +106,16 @@ def test_progress_tells_replications_rate_and_time_left_on_a_terminal(
             tick(None)  # type: ignore[arg-type]
     told = screen.getvalue()
     assert "queue" in told and "2/4" in told and "/min" in told and "replications" in told
+
+
+def test_result_files_follow_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "shared.json", "{}")
+        os.umask(0o077)
+        atomic_write(tmp_path / "private.json", "{}")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "shared.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "private.json").stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob(".*.tmp"))
