@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from cxsim.output import atomic_write
+from cxsim.scenario.units import duration_unit
 
 HASH_SALT = "cxsim"
 """Salt of the ids matplotlib derives from content: fixed, so ids do not change per run."""
@@ -68,19 +69,17 @@ SECONDS = TimeUnit("seconds", 1 / 60)
 MINUTES = TimeUnit("minutes", 1.0)
 HOURS = TimeUnit("hours", 60.0)
 DAYS = TimeUnit("days", 1440.0)
+BY_SYMBOL = {"s": SECONDS, "min": MINUTES, "h": HOURS, "d": DAYS}
+"""The chart unit of each unit `format_duration` writes in."""
 
 
 def time_unit(values: Iterable[float | None]) -> TimeUnit:
     """The unit the largest of `values` (minutes) reads best in, as `format_duration` picks."""
     finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
     largest = max(finite, default=0.0)
-    if largest < 1:
-        return SECONDS if largest > 0 else MINUTES
-    if largest < 120:
-        return MINUTES
-    if largest < 2 * 1440:
-        return HOURS
-    return DAYS
+    if largest == 0:
+        return MINUTES  # nothing to show: an axis in minutes reads best
+    return BY_SYMBOL[duration_unit(largest)[1]]
 
 
 @contextmanager
