@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -153,23 +154,52 @@ def test_xes_gives_the_same_log(simulated: Path, log: Log) -> None:
     assert read_log(simulated / "events.xes").activities == log.activities
 
 
-def test_completions_only_split_gaps_into_work_and_waiting(simulated: Path, tmp_path: Path) -> None:
-    source = simulated / "events.csv"
-    completed = tmp_path / "completed.csv"
-    with source.open() as inp, completed.open("w", newline="") as out:
+def completions_only(simulated: Path, folder: Path) -> Path:
+    """The simulated log with its `complete` rows only, and no resource or team."""
+    completed = folder / "completed.csv"
+    with (simulated / "events.csv").open() as inp, completed.open("w", newline="") as out:
         rows = csv.DictReader(inp)
         writer = csv.DictWriter(out, ["case_id", "activity", "timestamp"], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(row for row in rows if row["lifecycle"] == "complete")
-    log = read_log(completed)
+    return completed
+
+
+def test_completions_only_split_gaps_into_work_and_waiting(simulated: Path, tmp_path: Path) -> None:
+    log = read_log(completions_only(simulated, tmp_path))
     assert all(a.start is None and a.resource is None for a in log.activities)
-    fitted = fit_scenario(log, "gaps", "completed.csv")
+    fitted = fit_scenario(log, "gaps", "completed.csv", waits_file="gaps.waits.csv")
     path = tmp_path / "gaps.yml"
-    path.write_text(fitted.text())
+    assert fitted.write(path) == [path, tmp_path / "gaps.waits.csv"]
     model = cxsim.load_scenario(path)
     steps = model.journeys["fitted"].steps
-    assert steps["solve_wait"].type == "wait" and steps["solve"].type == "task"
+    # solve follows triage and escalate, each often: a wait step for each way in
+    assert steps["solve_wait_after_triage"].type == "wait"
+    assert steps["solve_wait_after_escalate"].type == "wait"
+    assert steps["solve"].type == "task"
+    assert steps["escalate"].next == "solve_wait_after_escalate"
     assert cxsim.run(model, replications=1, jobs=1).replications
+
+
+def test_each_wait_step_draws_the_gaps_seen_after_its_previous_activity(
+    simulated: Path, tmp_path: Path
+) -> None:
+    log = read_log(completions_only(simulated, tmp_path))
+    fitted = fit_scenario(log, "gaps", "completed.csv")
+    gaps: dict[str, list[float]] = {"triage": [], "escalate": []}
+    for activities in log.cases().values():
+        for before, here in pairwise(activities):
+            if here.activity == "solve":
+                gaps[before.activity].append((here.end - before.end).total_seconds() / 60)
+    for previous, observed in gaps.items():
+        waits = fitted.waits[f"solve_wait_after_{previous}"]
+        assert len(waits) == len(observed)
+        # each wait is its gap less one and the same work time, and never below zero
+        work = {round(g - w, 6) for g, w in zip(observed, waits, strict=True) if w > 0}
+        assert len(work) == 1
+        shortest = work.pop()
+        assert all(w == 0 for g, w in zip(observed, waits, strict=True) if g <= shortest)
+        assert min(waits) >= 0
 
 
 @pytest.mark.parametrize(

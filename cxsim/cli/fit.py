@@ -12,7 +12,6 @@ from cxsim.cli.common import EXIT_BAD_INPUT
 from cxsim.fit.log import Log
 from cxsim.fit.reading import Columns, LogError, read_log
 from cxsim.fit.scenario import FittedScenario, fit_scenario
-from cxsim.output import atomic_write
 
 
 def _column(option: str, what: str) -> click.Option:
@@ -73,16 +72,20 @@ def fit_command(
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    fitted = fit_scenario(events, name or scenario_name(log), log.name)
+    fitted = fit_scenario(
+        events, name or scenario_name(log), log.name, waits_file=f"{output.stem}.waits.csv"
+    )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(output, fitted.text())
+        written = fitted.write(output)
     except OSError as error:
         click.echo(f"{output}: cannot write the scenario: {error.strerror}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for line in fitted.summary:
         click.echo(line, err=True)
     click.echo(f"scenario: {output} (review its header comment)", err=True)
+    for path in written[1:]:
+        click.echo(f"observed waits: {path}", err=True)
     if test is not None:
         _evaluate(fitted, output, test, events, replications, seed)
 
@@ -94,9 +97,9 @@ def _evaluate(
     # imported here: simulation and charts cost start-up that fitting alone need not pay
     from cxsim.fit.evaluation import evaluate, write_quality
     from cxsim.fit.quality import format_quality
-    from cxsim.scenario import parse_scenario
+    from cxsim.scenario import load_scenario
 
-    model = parse_scenario(fitted.text(), str(output))
+    model = load_scenario(output)
     quality = evaluate(test, model, replications, seed, steps=fitted.steps, training=training)
     click.echo(format_quality(quality))
     for path in write_quality(quality, output.parent):

@@ -11,23 +11,37 @@ the team) and waiting (a `wait` step the team holds, using none of its capacity)
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from cxsim.fit.arrivals import arrival_profile
-from cxsim.fit.durations import Fitted, fit_times
-from cxsim.fit.journey import END, discover_routing, step_names
+from cxsim.fit.arrivals import ArrivalProfile, arrival_profile
+from cxsim.fit.durations import Fitted, duration_text, fit_times
+from cxsim.fit.journey import END, Routing, discover_routing, step_names
 from cxsim.fit.log import Log
 from cxsim.fit.teams import TeamFit, Work, discover_teams
+from cxsim.output import atomic_write
 
 WORK_QUANTILE = 0.25
 """Without start times: gaps up to this quantile of an activity's gaps are taken as work alone."""
+
+MIN_AFTER = 30
+"""Without start times: waits seen after one activity this often get a wait step of their own."""
+
+MAX_WAITS = 20_000
+"""Waits kept per wait step at most; more are sampled down (seeded)."""
+
+WaitKey = tuple[str | None, str]
+"""(previous activity, activity) of a wait step; None: any previous activity without its own."""
 
 REPLICATIONS = 5
 """A fitted scenario's replications: few, for a first look; raise them for decisions."""
@@ -37,13 +51,25 @@ ROUTER = "arrival"
 
 
 @dataclass
+class Waits:
+    """Without start times: the waiting before an activity's work, as observed, in minutes.
+
+    `after` holds the waits of each activity it often follows (at least `MIN_AFTER`
+    times), `pooled` every wait; a case coming from any other activity draws from those.
+    """
+
+    pooled: list[float]
+    after: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass
 class ActivityFit:
     """What was fitted for one activity."""
 
     step: str
     work: Fitted | None
     """None: no time could be measured (an activity seen only first, without start times)."""
-    wait: Fitted | None = None
+    waits: Waits | None = None
     """Without start times: the waiting before the work."""
     measured: str = "end - start"
     waiting: bool = False
@@ -59,6 +85,10 @@ class FittedScenario:
     summary: list[str] = field(default_factory=list)
     steps: dict[str, str] = field(default_factory=dict)
     """The step each activity of the log became (`Take in charge` → `take_in_charge`)."""
+    waits: dict[str, list[float]] = field(default_factory=dict)
+    """The observed waits (minutes) of each wait step, for the waits file."""
+    waits_file: str = "waits.csv"
+    """The waits file's name, beside the scenario, as the scenario refers to it."""
 
     def text(self) -> str:
         """The scenario file: the header comment, then the YAML."""
@@ -68,9 +98,32 @@ class FittedScenario:
         )
         return header + body
 
+    def waits_text(self) -> str:
+        """The waits file: a column of minutes per wait step, shorter columns left blank below."""
+        rows = [list(self.waits)]
+        longest = max((len(v) for v in self.waits.values()), default=0)
+        for index in range(longest):
+            rows.append([f"{v[index]:.4g}" if index < len(v) else "" for v in self.waits.values()])
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue()
 
-def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
-    """A scenario reproducing `log` (named `name`; `source` names the log in the header)."""
+    def write(self, path: Path) -> list[Path]:
+        """Write the scenario to `path` and, when it has wait steps, the waits file beside it."""
+        written = []
+        if self.waits:
+            table = path.parent / self.waits_file
+            atomic_write(table, self.waits_text())
+            written.append(table)
+        atomic_write(path, self.text())
+        return [path, *written]
+
+
+def fit_scenario(log: Log, name: str, source: str, waits_file: str = "waits.csv") -> FittedScenario:
+    """A scenario reproducing `log` (named `name`; `source` names the log in the header).
+
+    Observed waits go in `waits_file`, which the scenario names relative to itself.
+    """
     routing = discover_routing(log)
     steps = step_names(routing.activities, frozenset({END, ROUTER}))
     timed = {a for a in routing.activities if _has_starts(log, a)}
@@ -79,7 +132,7 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         a: _activity_fit(
             steps[a],
             [x.end - x.start for x in log.activities if x.activity == a and x.start is not None],
-            gaps.get(a, []),
+            gaps.get(a, {}),
             a in timed,
         )
         for a in routing.activities
@@ -99,7 +152,8 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         if fit.waiting:
             team_of[activity] = _holder(log, activity, team_names)
     profile = arrival_profile(log)
-    journey = _journey(routing, fits, team_of)
+    waits = wait_steps(routing, fits)
+    journey = _journey(routing, fits, team_of, waits, waits_file)
 
     data: dict[str, Any] = {
         "name": name,
@@ -121,8 +175,9 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
     data["journeys"] = {"fitted": journey}
 
     cases = log.cases()
-    first, last = min(profile_times(log)), max(a.end for a in log.activities)
-    notes = _notes(source, log, cases, routing, fits, teams, team_names, profile, first, last)
+    table = wait_table(fits, waits)
+    found = _Found(source, log, routing, fits, teams, team_names, profile, waits, table, waits_file)
+    notes = _notes(found)
     summary = [
         f"{len(cases)} cases, {len(log.activities)} activity instances, "
         f"{len(routing.activities)} activities, {len(teams)} teams, over {profile.days} days",
@@ -130,7 +185,14 @@ def fit_scenario(log: Log, name: str, source: str) -> FittedScenario:
         f"{len(routing.activities) - len(timed)} from the gaps between events",
         f"arrivals: {profile.cases / (profile.days / 7):.1f} cases a week on average",
     ]
-    return FittedScenario(data, notes, summary, {a: steps[a] for a in routing.activities})
+    return FittedScenario(
+        data,
+        notes,
+        summary,
+        {a: steps[a] for a in routing.activities},
+        table,
+        waits_file,
+    )
 
 
 def _waiting(log: Log) -> set[str]:
@@ -158,12 +220,15 @@ def _has_starts(log: Log, activity: str) -> bool:
     return sum(a.start is not None for a in mine) * 2 >= len(mine)
 
 
-def _gaps(log: Log) -> dict[str, list[float]]:
-    """Minutes from the case's previous event to each activity instance's end, by activity."""
-    gaps: dict[str, list[float]] = defaultdict(list)
+def _gaps(log: Log) -> dict[str, dict[str, list[float]]]:
+    """Minutes from the case's previous event to each activity instance's end.
+
+    By activity, then by the activity of that previous event.
+    """
+    gaps: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for activities in log.cases().values():
         for before, here in pairwise(activities):
-            gaps[here.activity].append(_minutes(here.end - before.end))
+            gaps[here.activity][before.activity].append(_minutes(here.end - before.end))
     return gaps
 
 
@@ -171,29 +236,42 @@ def _minutes(span: timedelta) -> float:
     return span.total_seconds() / 60
 
 
-def _activity_fit(step: str, spans: list[timedelta], gaps: list[float], timed: bool) -> ActivityFit:
+def _activity_fit(
+    step: str, spans: list[timedelta], gaps: Mapping[str, list[float]], timed: bool
+) -> ActivityFit:
     if timed:
         return ActivityFit(step, fit_times([_minutes(s) for s in spans]))
-    work, wait = split_gaps(gaps)
-    return ActivityFit(step, work, wait, "gaps between events")
+    work, waits = split_gaps(gaps)
+    return ActivityFit(step, work, waits, "gaps between events")
 
 
-def split_gaps(gaps: list[float]) -> tuple[Fitted | None, Fitted | None]:
+def split_gaps(gaps: Mapping[str, list[float]]) -> tuple[Fitted | None, Waits | None]:
     """Work and waiting of an activity known by its completions only.
 
-    The shortest gaps are those where the case found someone free at once, so they are
-    taken as work alone: the work time is fitted to the gaps up to their
-    `WORK_QUANTILE`. The rest of every gap (the gap less the mean work, when positive)
-    is waiting before the work, fitted on its own. A guess to review: the fitted work
-    is short, and the team's own queue adds waiting on top when the team is small.
+    `gaps` holds the minutes from the case's previous event to the activity's end, by
+    the previous event's activity. The shortest gaps are those where the case found
+    someone free at once, so they are taken as work alone: the work time is fitted to
+    the gaps up to their `WORK_QUANTILE`. The rest of every gap (the gap less the mean
+    work, when positive) is waiting before the work, kept as observed: the waits after
+    each previous activity seen at least `MIN_AFTER` times, and all of them pooled.
+    Waits are drawn from what was observed rather than fitted, because they mix
+    quick replies, nights, weekends and deliberate delays that no one family fits.
+    A guess to review: the fitted work is short, and the team's own queue adds
+    waiting on top when the team is small.
     """
-    if not gaps:
+    values = np.concatenate([np.asarray(v, dtype=float) for v in gaps.values()] or [[]])
+    if not values.size:
         return None, None
-    values = np.asarray(gaps)
-    short = values[values <= np.quantile(values, WORK_QUANTILE)]
-    work = fit_times(short.tolist())
-    rest = np.maximum(values - work.mean, 0.0)
-    return work, fit_times(rest.tolist()) if rest.any() else None
+    work = fit_times(values[values <= np.quantile(values, WORK_QUANTILE)].tolist())
+
+    def waits(gaps: list[float]) -> list[float]:
+        return np.maximum(np.asarray(gaps) - work.mean, 0.0).tolist()
+
+    pooled = waits(values.tolist())
+    if not any(pooled):
+        return work, None
+    after = {previous: waits(g) for previous, g in gaps.items() if len(g) >= MIN_AFTER}
+    return work, Waits(pooled, after if len(gaps) > 1 else {})
 
 
 def _works(log: Log, fits: dict[str, ActivityFit]) -> list[Work]:
@@ -208,11 +286,53 @@ def _works(log: Log, fits: dict[str, ActivityFit]) -> list[Work]:
     return works
 
 
-def _journey(routing: Any, fits: dict[str, ActivityFit], team_of: dict[str, str]) -> dict[str, Any]:
-    def entry(activity: str) -> str:
-        # a case reaches an activity with waiting through its wait step
+def wait_steps(routing: Routing, fits: Mapping[str, ActivityFit]) -> dict[WaitKey, str]:
+    """The wait step a case passes through on its way to an activity, by where it comes from.
+
+    Keyed by (previous activity, activity): a previous activity of its own `Waits.after`,
+    or None for the pooled waits every other previous activity shares.
+    """
+    labels: dict[WaitKey, str] = {}
+    for activity in routing.activities:
         fit = fits[activity]
-        return f"{fit.step}_wait" if fit.wait is not None else fit.step
+        if fit.waits is None:
+            continue
+        for previous in sorted(fit.waits.after, key=routing.activities.index):
+            labels[(previous, activity)] = f"{fit.step} wait after {fits[previous].step}"
+        comers = {p for p in routing.activities if activity in routing.follows.get(p, {})}
+        if comers - fit.waits.after.keys():
+            labels[(None, activity)] = f"{fit.step} wait"
+    names = step_names(
+        list(labels.values()), frozenset({END, ROUTER, *(f.step for f in fits.values())})
+    )
+    return {key: names[label] for key, label in labels.items()}
+
+
+def wait_table(
+    fits: Mapping[str, ActivityFit], waits: Mapping[WaitKey, str]
+) -> dict[str, list[float]]:
+    """The observed waits of each wait step, in minutes, at most `MAX_WAITS` of them."""
+    table: dict[str, list[float]] = {}
+    for (previous, activity), name in waits.items():
+        observed = fits[activity].waits
+        assert observed is not None
+        values = observed.pooled if previous is None else observed.after[previous]
+        if len(values) > MAX_WAITS:
+            values = np.random.default_rng(0).choice(values, MAX_WAITS, replace=False).tolist()
+        table[name] = values
+    return table
+
+
+def _journey(
+    routing: Routing,
+    fits: dict[str, ActivityFit],
+    team_of: dict[str, str],
+    waits: Mapping[WaitKey, str],
+    waits_file: str,
+) -> dict[str, Any]:
+    def entry(previous: str, activity: str) -> str:
+        # a case reaches an activity with waiting through the wait step for where it comes from
+        return waits.get((previous, activity)) or waits.get((None, activity)) or fits[activity].step
 
     starts = routing.start_shares()
     steps: dict[str, Any] = {}
@@ -225,13 +345,14 @@ def _journey(routing: Any, fits: dict[str, ActivityFit], team_of: dict[str, str]
         }
     for activity in routing.activities:
         fit = fits[activity]
-        if fit.wait is not None:
-            steps[f"{fit.step}_wait"] = {
-                "type": "wait",
-                "owner": team_of[activity],
-                "duration": fit.wait.spec(),
-                "next": fit.step,
-            }
+        for (_, there), name in waits.items():
+            if there == activity:
+                steps[name] = {
+                    "type": "wait",
+                    "owner": team_of[activity],
+                    "duration": {"empirical": {"file": waits_file, "column": name}},
+                    "next": fit.step,
+                }
         step: dict[str, Any] = {
             "type": "wait" if fit.waiting else "task",
             ("owner" if fit.waiting else "team"): team_of[activity],
@@ -240,27 +361,50 @@ def _journey(routing: Any, fits: dict[str, ActivityFit], team_of: dict[str, str]
         shares = routing.shares(activity)
         if len(shares) > 1:
             step["outcomes"] = {
-                (entry(n) if n is not None else END): share for n, share in shares.items()
+                (entry(activity, n) if n is not None else END): share for n, share in shares.items()
             }
         elif (only := next(iter(shares))) is not None:
-            step["next"] = entry(only)
+            step["next"] = entry(activity, only)
         steps[fit.step] = step
     start = ROUTER if len(starts) > 1 else fits[next(iter(starts))].step
     return {"start": start, "steps": steps}
 
 
-def _notes(
-    source: str,
-    log: Log,
-    cases: dict[str, Any],
-    routing: Any,
-    fits: dict[str, ActivityFit],
-    teams: list[TeamFit],
-    team_names: dict[str, str],
-    profile: Any,
-    first: Any,
-    last: Any,
-) -> list[str]:
+@dataclass(frozen=True)
+class _Found:
+    """What a fit found, for its header comment."""
+
+    source: str
+    log: Log
+    routing: Routing
+    fits: dict[str, ActivityFit]
+    teams: list[TeamFit]
+    team_names: dict[str, str]
+    profile: ArrivalProfile
+    waits: Mapping[WaitKey, str]
+    table: dict[str, list[float]]
+    waits_file: str
+
+
+def _observed(minutes: list[float]) -> str:
+    """`n=412, median 2.5h, mean 11h` for the header comment."""
+    values = np.asarray(minutes)
+    median, mean = float(np.median(values)), float(values.mean())
+    return f"n={len(values)}, median {duration_text(median)}, mean {duration_text(mean)}"
+
+
+def _notes(found: _Found) -> list[str]:
+    log, routing, fits, teams, team_names, profile = (
+        found.log,
+        found.routing,
+        found.fits,
+        found.teams,
+        found.team_names,
+        found.profile,
+    )
+    source, waits, table, waits_file = found.source, found.waits, found.table, found.waits_file
+    cases = log.cases()
+    first, last = min(profile_times(log)), max(a.end for a in log.activities)
     starts = routing.start_shares()
     begun = ", ".join(f"{fits[a].step} {share:.0%}" for a, share in starts.items())
     lines = [
@@ -282,8 +426,11 @@ def _notes(
         work = fit.work.describe() if fit.work else "none measured: 0 (seen first only)"
         kind = ", a wait: no resource" if fit.waiting else ""
         lines.append(f"    {fit.step} ({fit.measured}{kind}): {work}")
-        if fit.wait is not None:
-            lines.append(f"    {fit.step}_wait (gap less the work): {fit.wait.describe()}")
+        for (_, there), name in waits.items():
+            if there == activity:
+                lines.append(
+                    f"    {name} (gap less the work, as observed): {_observed(table[name])}"
+                )
     lines.append(f"- teams, from {teams[0].found_from if teams else 'nothing'}:")
     for team in teams:
         hours = (
@@ -307,10 +454,13 @@ def _notes(
         "- calendars are one span a day, from the first to the last hour work began in;",
         "  breaks and holidays are not found.",
     ]
-    if any(f.wait is not None or f.work is None for f in fits.values()):
+    if any(f.waits is not None or f.work is None for f in fits.values()):
         lines += [
             "- without start times, work is fitted to the shortest quarter of the gaps between",
-            "  events, and the rest of each gap is a wait step the team holds (no capacity).",
+            "  events, and the rest of each gap is a wait step the team holds (no capacity),",
+            f"  drawn from the waits observed (in {waits_file}): after each activity seen",
+            f"  {MIN_AFTER} times or more before it, the waits that followed it; after any",
+            "  other, all its waits. Waits are drawn independently of the case's other waits.",
         ]
     if len(starts) > 1:
         lines.append(f"- `{ROUTER}` is a routing step of no duration, not an activity.")
