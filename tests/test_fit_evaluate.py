@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cxsim.cli import main
+from cxsim.fit.log import Activity, Log
 
 HELPDESK = Path(__file__).parent.parent / "examples" / "helpdesk_events.csv"
 
@@ -81,3 +84,41 @@ def test_without_start_times_teams_keep_no_calendar(tmp_path: Path) -> None:
     text = fitted.read_text()
     assert "\ncalendars:" not in text and "calendar:" not in text
     assert "no start times: the gaps between events hold the closed hours" in text
+    assert (tmp_path / "fitted.waits.csv").is_file()
+    assert "fitted.waits.csv" in text
+    assert "observed waits:" in result.stderr
+
+
+def test_holdout_fits_the_earlier_cases_and_evaluates_on_the_later_ones(tmp_path: Path) -> None:
+    train, test = _split(tmp_path)
+    whole = tmp_path / "whole.csv"
+    whole.write_text(train.read_text() + "".join(test.read_text().splitlines(True)[1:]))
+    fitted = tmp_path / "out" / "fitted.yml"
+    args = ["fit", str(whole), "-o", str(fitted), "--holdout", "0.2", "-r", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "fitting 813 cases, holding out 203" in result.stderr
+    quality = json.loads((tmp_path / "out" / "fit_quality.json").read_text())
+    assert quality["cases"]["real"] == 203
+
+
+def test_holdout_and_evaluate_together_are_refused(tmp_path: Path) -> None:
+    args = ["fit", str(HELPDESK), "-o", str(tmp_path / "x.yml"), "--holdout", "0.2"]
+    result = CliRunner().invoke(main, [*args, "--evaluate", str(HELPDESK)])
+    assert result.exit_code == 2
+    assert "not both" in result.stderr
+    assert not (tmp_path / "x.yml").exists()
+
+
+def test_split_keeps_whole_cases_in_the_order_they_began() -> None:
+    start = datetime(2024, 1, 1)
+    log = Log.of(
+        Activity(str(case), "a", start + timedelta(hours=10 - case + step))
+        for case in range(10)
+        for step in range(2)
+    )
+    earlier, later = log.split(0.3)
+    assert {a.case for a in later.activities} == {"0", "1", "2"}  # the last to begin
+    assert len(earlier.activities) == 14 and len(later.activities) == 6
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        log.split(1.0)

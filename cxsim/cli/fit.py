@@ -40,6 +40,14 @@ def _column(option: str, what: str) -> click.Option:
     "fit_durations.svg next to the scenario.",
 )
 @click.option(
+    "--holdout",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    metavar="SHARE",
+    help="Hold out the last SHARE of LOG's cases (by when they began, e.g. 0.2), fit the "
+    "rest, and evaluate the fit on those held out, as --evaluate does.",
+)
+@click.option(
     "-r",
     "--replications",
     type=click.IntRange(min=1),
@@ -60,10 +68,14 @@ def fit_command(
     lifecycle: str | None,
     name: str | None,
     test_log: Path | None,
+    holdout: float | None,
     replications: int,
     seed: int,
 ) -> None:
     """Fit a scenario to the event LOG (CSV or XES): journey, arrivals, durations, teams."""
+    if holdout is not None and test_log is not None:
+        click.echo("--holdout and --evaluate: give one test log, not both", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     columns = Columns(case_id, activity, timestamp, start_timestamp, resource, team, lifecycle)
     try:
         events = read_log(log, columns)
@@ -72,6 +84,14 @@ def fit_command(
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if holdout is not None:
+        events, test = events.split(holdout)
+        if not events.activities or not test.activities:
+            click.echo(f"--holdout {holdout}: {log} has too few cases to split", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        click.echo(
+            f"fitting {len(events.cases())} cases, holding out {len(test.cases())}", err=True
+        )
     fitted = fit_scenario(
         events, name or scenario_name(log), log.name, waits_file=f"{output.stem}.waits.csv"
     )

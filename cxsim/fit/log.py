@@ -44,3 +44,14 @@ class Log:
         for activity in self.activities:
             found.setdefault(activity.case, []).append(activity)
         return dict(sorted(found.items(), key=lambda item: min(a.start or a.end for a in item[1])))
+
+    def split(self, held_out: float) -> tuple[Log, Log]:
+        """The earlier cases and the last `held_out` share of them, by when they began."""
+        if not 0 < held_out < 1:
+            raise ValueError(f"expected a share between 0 and 1 to hold out, got {held_out}")
+        cases = list(self.cases())
+        kept = set(cases[: round(len(cases) * (1 - held_out))])
+        return (
+            Log([a for a in self.activities if a.case in kept]),
+            Log([a for a in self.activities if a.case not in kept]),
+        )
