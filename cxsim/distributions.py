@@ -217,8 +217,46 @@ def sampler(spec: float | Model, rng: np.random.Generator) -> Sampler:
     return BlockSampler(made, rng)
 
 
+class ByAge:
+    """Per-case draws of observed durations, among those seen at the ages nearest the case's.
+
+    The durations are sorted by the age they were seen at. A draw takes the case's next
+    uniform number from its stream and picks with it among the `neighbours` durations
+    whose ages are nearest `age` (a window of that many in age order, around where `age`
+    falls), or among all those seen at exactly `age` when there are more of them.
+    """
+
+    __slots__ = ("_ages", "_ages_list", "_neighbours", "_uniform", "_values")
+
+    def __init__(self, spec: Empirical, seed: np.random.SeedSequence, key: tuple[int, ...]) -> None:
+        params = spec.empirical
+        order = np.argsort(params.ages, kind="stable")
+        self._ages = np.asarray(params.ages, dtype=float)[order]
+        self._ages_list = self._ages.tolist()
+        self._values = np.asarray(params.values, dtype=float)[order].tolist()
+        self._neighbours = min(params.neighbours, len(self._values))
+        self._uniform = CaseSampler(uniform_block, seed, key)
+
+    def __call__(self, case: Keyed, age: float = 0.0) -> float:
+        low = int(np.searchsorted(self._ages, age, side="left"))
+        high = int(np.searchsorted(self._ages, age, side="right"))
+        width = self._neighbours
+        if high - low >= width:
+            first, width = low, high - low
+        else:
+            centre = (low + high - width) // 2
+            first = min(max(centre, 0), len(self._values) - width)
+        pick = first + int(self._uniform(case) * width)
+        return max(self._ages_list[pick] + self._values[pick] - age, 0.0)
+
+
 def case_sampler(spec: float | Model, seed: np.random.SeedSequence, key: tuple[int, ...]) -> Draw:
-    """Per-case draws of a spec from the stream `key` under `seed` (a constant needs none)."""
+    """Per-case draws of a spec from the stream `key` under `seed` (a constant needs none).
+
+    An empirical spec `by_age` gives a `ByAge`, which a wait step calls with the case's age.
+    """
+    if isinstance(spec, Empirical) and spec.empirical.by_age is not None:
+        return ByAge(spec, seed, key)
     made = block_of(spec)
     if isinstance(made, float):
         return _constant_draw(made)

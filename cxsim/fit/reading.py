@@ -11,6 +11,7 @@ when given, is dropped, because working hours are read from the clock the people
 from __future__ import annotations
 
 import csv
+import re
 import xml.etree.ElementTree as ElementTree
 from collections import deque
 from collections.abc import Iterator
@@ -22,23 +23,28 @@ from cxsim.fit.log import Activity, Log
 from cxsim.scenario.problems import Problem
 
 GUESSES: dict[str, tuple[str, ...]] = {
-    "case": ("case:concept:name", "case_id", "case id", "caseid", "case", "ticket", "ticket_id"),
-    "activity": ("concept:name", "activity", "activity name", "event", "task", "action"),
+    "case": ("case:concept:name", "case_id", "case", "ticket", "ticket_id"),
+    "activity": ("concept:name", "activity", "activity_name", "activity_id", "event", "task"),
     "timestamp": (
         "time:timestamp",
         "timestamp",
-        "complete timestamp",
+        "complete_timestamp",
         "end_timestamp",
-        "end time",
+        "end_time",
         "end",
         "time",
     ),
-    "start": ("start_timestamp", "start timestamp", "start time", "start"),
+    "start": ("start_timestamp", "start_time", "start"),
     "resource": ("org:resource", "resource", "user", "agent", "performer"),
     "team": ("org:group", "team", "group", "role", "org:role", "department"),
     "lifecycle": ("lifecycle:transition", "lifecycle", "transition", "event type"),
 }
-"""Column names tried, in order, for each field the options do not name."""
+"""Column names tried, in order, for each field the options do not name.
+
+A column matches a guess when they read alike in lowercase letters and digits alone, so
+`case_id` also finds `Case ID` and `CaseID`, and `complete_timestamp` finds
+`Complete Timestamp` and `CompleteTimestamp`.
+"""
 
 OPTIONS = {
     "case": "--case-id",
@@ -151,6 +157,7 @@ def _read_csv(path: Path, columns: Columns) -> Log:
 def _find_columns(header: list[str], columns: Columns, where: str) -> dict[str, int]:
     """The index of each field's column: the one named, else the first guess found."""
     lowered = {name.lower(): i for i, name in reversed(list(enumerate(header)))}
+    keyed = {_key(name): i for i, name in reversed(list(enumerate(header)))}
     found: dict[str, int] = {}
     problems: list[Problem] = []
     listing = ", ".join(header)
@@ -168,7 +175,7 @@ def _find_columns(header: list[str], columns: Columns, where: str) -> dict[str, 
             else:
                 found[spec.name] = lowered[named.lower()]
             continue
-        guess = next((lowered[g] for g in GUESSES[spec.name] if g in lowered), None)
+        guess = next((keyed[_key(g)] for g in GUESSES[spec.name] if _key(g) in keyed), None)
         if guess is not None and guess not in found.values():
             found[spec.name] = guess
         elif spec.name in REQUIRED:
@@ -176,13 +183,19 @@ def _find_columns(header: list[str], columns: Columns, where: str) -> dict[str, 
                 Problem(
                     where,
                     "",
-                    f"expected a {spec.name} column (name it with "
+                    f"expected {'an' if spec.name[0] in 'aeiou' else 'a'} {spec.name} column "
+                    f"(name it with "
                     f"{OPTIONS[spec.name]}); found: {listing}",
                 )
             )
     if problems:
         raise LogError(problems)
     return found
+
+
+def _key(name: str) -> str:
+    """A column name in lowercase letters and digits alone: `Case ID` → `caseid`."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 # --- XES ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from scipy import stats
 
 from cxsim.fit.arrivals import ArrivalProfile, arrival_profile
 from cxsim.fit.durations import Fitted, duration_text, fit_times
@@ -40,6 +42,12 @@ MIN_AFTER = 30
 MAX_WAITS = 20_000
 """Waits kept per wait step at most; more are sampled down (seeded)."""
 
+WORK_AT_MOST = 480.0
+"""Without start times: gaps longer than this (minutes, a working day) are never work alone."""
+
+AGE_DEPENDENCE = 0.2
+"""Without start times: waits this rank-correlated with the case's age are drawn by age."""
+
 WaitKey = tuple[str | None, str]
 """(previous activity, activity) of a wait step; None: any previous activity without its own."""
 
@@ -51,15 +59,43 @@ ROUTER = "arrival"
 
 
 @dataclass
-class Waits:
-    """Without start times: the waiting before an activity's work, as observed, in minutes.
+class Seen:
+    """Waits as observed (minutes), each with the case's age when it began (minutes)."""
 
-    `after` holds the waits of each activity it often follows (at least `MIN_AFTER`
+    waits: list[float]
+    ages: list[float]
+
+    @property
+    def by_age(self) -> bool:
+        """Whether the waits depend on the case's age, so are drawn `by_age`.
+
+        So when there are `MIN_AFTER` of them or more and their Spearman rank correlation
+        with the age is at least `AGE_DEPENDENCE` either way: a closure due a month after
+        opening waits less the older the case.
+        """
+        if len(self.waits) < MIN_AFTER or np.ptp(self.ages) == 0 or np.ptp(self.waits) == 0:
+            return False
+        rho = stats.spearmanr(self.waits, self.ages).statistic
+        return bool(abs(rho) >= AGE_DEPENDENCE)
+
+    def sampled(self, most: int) -> Seen:
+        """At most `most` of the waits, with their ages, sampled (seeded) when there are more."""
+        if len(self.waits) <= most:
+            return self
+        kept = np.sort(np.random.default_rng(0).choice(len(self.waits), most, replace=False))
+        return Seen([self.waits[i] for i in kept], [self.ages[i] for i in kept])
+
+
+@dataclass
+class Waits:
+    """Without start times: the waiting before an activity's work, as observed.
+
+    `after` holds the waits after each activity it often follows (at least `MIN_AFTER`
     times), `pooled` every wait; a case coming from any other activity draws from those.
     """
 
-    pooled: list[float]
-    after: dict[str, list[float]] = field(default_factory=dict)
+    pooled: Seen
+    after: dict[str, Seen] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,7 +122,8 @@ class FittedScenario:
     steps: dict[str, str] = field(default_factory=dict)
     """The step each activity of the log became (`Take in charge` → `take_in_charge`)."""
     waits: dict[str, list[float]] = field(default_factory=dict)
-    """The observed waits (minutes) of each wait step, for the waits file."""
+    """The columns of the waits file: the observed waits (minutes) of each wait step, and
+    for those drawn by age, the ages they were seen at (`<step> age`)."""
     waits_file: str = "waits.csv"
     """The waits file's name, beside the scenario, as the scenario refers to it."""
 
@@ -99,11 +136,12 @@ class FittedScenario:
         return header + body
 
     def waits_text(self) -> str:
-        """The waits file: a column of minutes per wait step, shorter columns left blank below."""
+        """The waits file: a column of minutes per wait step (and per age of those drawn by
+        age), shorter columns left blank below."""
         rows = [list(self.waits)]
         longest = max((len(v) for v in self.waits.values()), default=0)
         for index in range(longest):
-            rows.append([f"{v[index]:.4g}" if index < len(v) else "" for v in self.waits.values()])
+            rows.append([f"{v[index]:.6g}" if index < len(v) else "" for v in self.waits.values()])
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(rows)
         return out.getvalue()
@@ -153,7 +191,8 @@ def fit_scenario(log: Log, name: str, source: str, waits_file: str = "waits.csv"
             team_of[activity] = _holder(log, activity, team_names)
     profile = arrival_profile(log)
     waits = wait_steps(routing, fits)
-    journey = _journey(routing, fits, team_of, waits, waits_file)
+    table = wait_table(fits, waits)
+    journey = _journey(routing, fits, team_of, waits, waits_file, table)
 
     data: dict[str, Any] = {
         "name": name,
@@ -175,7 +214,6 @@ def fit_scenario(log: Log, name: str, source: str, waits_file: str = "waits.csv"
     data["journeys"] = {"fitted": journey}
 
     cases = log.cases()
-    table = wait_table(fits, waits)
     found = _Found(source, log, routing, fits, teams, team_names, profile, waits, table, waits_file)
     notes = _notes(found)
     summary = [
@@ -220,15 +258,16 @@ def _has_starts(log: Log, activity: str) -> bool:
     return sum(a.start is not None for a in mine) * 2 >= len(mine)
 
 
-def _gaps(log: Log) -> dict[str, dict[str, list[float]]]:
-    """Minutes from the case's previous event to each activity instance's end.
-
-    By activity, then by the activity of that previous event.
-    """
-    gaps: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+def _gaps(log: Log) -> dict[str, dict[str, Seen]]:
+    """Minutes from the case's previous event to each activity instance's end, with the
+    case's age at that previous event: by activity, then by the previous event's activity."""
+    gaps: dict[str, dict[str, Seen]] = defaultdict(lambda: defaultdict(lambda: Seen([], [])))
     for activities in log.cases().values():
+        opened = activities[0].end
         for before, here in pairwise(activities):
-            gaps[here.activity][before.activity].append(_minutes(here.end - before.end))
+            seen = gaps[here.activity][before.activity]
+            seen.waits.append(_minutes(here.end - before.end))
+            seen.ages.append(_minutes(before.end - opened))
     return gaps
 
 
@@ -237,7 +276,7 @@ def _minutes(span: timedelta) -> float:
 
 
 def _activity_fit(
-    step: str, spans: list[timedelta], gaps: Mapping[str, list[float]], timed: bool
+    step: str, spans: list[timedelta], gaps: Mapping[str, Seen], timed: bool
 ) -> ActivityFit:
     if timed:
         return ActivityFit(step, fit_times([_minutes(s) for s in spans]))
@@ -245,32 +284,38 @@ def _activity_fit(
     return ActivityFit(step, work, waits, "gaps between events")
 
 
-def split_gaps(gaps: Mapping[str, list[float]]) -> tuple[Fitted | None, Waits | None]:
+def split_gaps(gaps: Mapping[str, Seen]) -> tuple[Fitted | None, Waits | None]:
     """Work and waiting of an activity known by its completions only.
 
     `gaps` holds the minutes from the case's previous event to the activity's end, by
     the previous event's activity. The shortest gaps are those where the case found
     someone free at once, so they are taken as work alone: the work time is fitted to
-    the gaps up to their `WORK_QUANTILE`. The rest of every gap (the gap less the mean
-    work, when positive) is waiting before the work, kept as observed: the waits after
-    each previous activity seen at least `MIN_AFTER` times, and all of them pooled.
-    Waits are drawn from what was observed rather than fitted, because they mix
-    quick replies, nights, weekends and deliberate delays that no one family fits.
-    A guess to review: the fitted work is short, and the team's own queue adds
-    waiting on top when the team is small.
+    the gaps up to their `WORK_QUANTILE` and no longer than `WORK_AT_MOST` (an activity
+    whose gaps are all longer, a closure days later, is taken as waiting with the
+    shortest of them as work). The rest of every gap (the gap less the mean work, when
+    positive) is waiting before the work, kept as observed with the case's age when it
+    began: the waits after each previous activity seen at least `MIN_AFTER` times, and
+    all of them pooled. Waits are drawn from what was observed rather than fitted,
+    because they mix quick replies, nights, weekends and deliberate delays that no one
+    family fits. A guess to review: the fitted work is short, and the team's own queue
+    adds waiting on top when the team is small.
     """
-    values = np.concatenate([np.asarray(v, dtype=float) for v in gaps.values()] or [[]])
+    values = np.concatenate([np.asarray(s.waits, dtype=float) for s in gaps.values()] or [[]])
     if not values.size:
         return None, None
-    work = fit_times(values[values <= np.quantile(values, WORK_QUANTILE)].tolist())
+    short = values[values <= min(np.quantile(values, WORK_QUANTILE), WORK_AT_MOST)]
+    work = fit_times(short.tolist() if short.size else [float(values.min())])
 
-    def waits(gaps: list[float]) -> list[float]:
-        return np.maximum(np.asarray(gaps) - work.mean, 0.0).tolist()
+    def waits(seen: Seen) -> Seen:
+        return Seen(np.maximum(np.asarray(seen.waits) - work.mean, 0.0).tolist(), seen.ages)
 
-    pooled = waits(values.tolist())
-    if not any(pooled):
+    every = Seen(
+        [w for s in gaps.values() for w in s.waits], [a for s in gaps.values() for a in s.ages]
+    )
+    pooled = waits(every)
+    if not any(pooled.waits):
         return work, None
-    after = {previous: waits(g) for previous, g in gaps.items() if len(g) >= MIN_AFTER}
+    after = {previous: waits(s) for previous, s in gaps.items() if len(s.waits) >= MIN_AFTER}
     return work, Waits(pooled, after if len(gaps) > 1 else {})
 
 
@@ -311,16 +356,28 @@ def wait_steps(routing: Routing, fits: Mapping[str, ActivityFit]) -> dict[WaitKe
 def wait_table(
     fits: Mapping[str, ActivityFit], waits: Mapping[WaitKey, str]
 ) -> dict[str, list[float]]:
-    """The observed waits of each wait step, in minutes, at most `MAX_WAITS` of them."""
+    """The waits file's columns: each wait step's observed waits, in minutes (at most
+    `MAX_WAITS`), and for those drawn by age the ages they were seen at (`<step> age`)."""
     table: dict[str, list[float]] = {}
     for (previous, activity), name in waits.items():
         observed = fits[activity].waits
         assert observed is not None
-        values = observed.pooled if previous is None else observed.after[previous]
-        if len(values) > MAX_WAITS:
-            values = np.random.default_rng(0).choice(values, MAX_WAITS, replace=False).tolist()
-        table[name] = values
+        seen = observed.pooled if previous is None else observed.after[previous]
+        seen = seen.sampled(MAX_WAITS)
+        table[name] = seen.waits
+        if seen.by_age:
+            table[age_column(name)] = seen.ages
     return table
+
+
+def age_column(step: str) -> str:
+    """The waits file's column of the ages at which a wait step's waits were seen."""
+    return f"{step} age"
+
+
+def neighbours(count: int) -> int:
+    """How many waits, seen at the nearest ages, a draw by age picks from: √count, at least 10."""
+    return max(10, round(math.sqrt(count)))
 
 
 def _journey(
@@ -329,6 +386,7 @@ def _journey(
     team_of: dict[str, str],
     waits: Mapping[WaitKey, str],
     waits_file: str,
+    table: Mapping[str, list[float]],
 ) -> dict[str, Any]:
     def entry(previous: str, activity: str) -> str:
         # a case reaches an activity with waiting through the wait step for where it comes from
@@ -347,10 +405,14 @@ def _journey(
         fit = fits[activity]
         for (_, there), name in waits.items():
             if there == activity:
+                drawn: dict[str, Any] = {"file": waits_file, "column": name}
+                if age_column(name) in table:
+                    drawn["by_age"] = age_column(name)
+                    drawn["neighbours"] = neighbours(len(table[name]))
                 steps[name] = {
                     "type": "wait",
                     "owner": team_of[activity],
-                    "duration": {"empirical": {"file": waits_file, "column": name}},
+                    "duration": {"empirical": drawn},
                     "next": fit.step,
                 }
         step: dict[str, Any] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from cxsim.distributions import ByAge
 from cxsim.engine.activities import completed, started
 from cxsim.processes.outcomes import DONE
 from cxsim.scenario.models import NOBODY, WaitStep
@@ -24,10 +25,14 @@ if TYPE_CHECKING:
 
 
 def wait(env: simpy.Environment, world: World, case: Case, node: Node) -> Generator[Any, Any, str]:
-    """Hold the case with the step's owner (or nobody) for the step's duration."""
+    """Hold the case with the step's owner (or nobody) for the step's duration.
+
+    A duration drawn `by_age` depends on the case's age: the time since it was opened.
+    """
     spec: WaitStep = node.spec  # type: ignore[assignment]
     now = env.now
-    end = now + node.draw["duration"](case)
+    draw = node.draw["duration"]
+    end = now + (draw(case, now - case.created) if isinstance(draw, ByAge) else draw(case))
     who: str | None = None
     if spec.owner == NOBODY:
         case.release(now)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from cxsim.scenario.means import mean_of
@@ -24,9 +25,10 @@ from cxsim.scenario.models import (
     Failure,
     Scenario,
     Step,
+    WaitStep,
 )
 from cxsim.scenario.routing import END, graph, reach, traps
-from cxsim.scenario.types import DISTRIBUTIONS
+from cxsim.scenario.types import DISTRIBUTIONS, Empirical
 from cxsim.scenario.units import format_duration
 from cxsim.scenario.weekly import week_intervals
 from cxsim.scenario.workload import TRAVELLING, Workload, workloads
@@ -67,7 +69,34 @@ def sense_problems(scenario: Scenario) -> Found:
         for group in traps(journey):
             if not any(_passes_time(scenario, journey_name, name) for name in group):
                 found.append(((*base, "steps", group[0]), _spinning(group)))
+    found.extend(_aged_elsewhere(scenario, ()))
     return found
+
+
+def _aged_elsewhere(value: Any, path: Path) -> Found:
+    """Durations drawn `by_age` anywhere but a wait step's duration: only a wait knows the age."""
+    if isinstance(value, Empirical):
+        if value.empirical.by_age is None:
+            return []
+        message = (
+            "by_age: only a wait step's duration can depend on the case's age, expected "
+            "by_age in the duration of a step of type wait"
+        )
+        return [((*path, "empirical", "by_age"), message)]
+    if isinstance(value, BaseModel):
+        names = [
+            n
+            for n in type(value).model_fields
+            if not (isinstance(value, WaitStep) and n == "duration")
+        ]
+        items: Any = ((name, getattr(value, name)) for name in names)
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return []
+    return [found for key, item in items for found in _aged_elsewhere(item, (*path, key))]
 
 
 def sense_warnings(scenario: Scenario) -> Found:

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from cxsim.scenario.empirical import read_column
+from cxsim.scenario.empirical import read_column, read_pairs
 from cxsim.scenario.units import DURATION_PATTERN, RATE_PATTERN, parse_duration, parse_rate
 
 
@@ -159,7 +159,14 @@ class Constant(Model):
 
 
 class Empirical(Model):
-    """Durations drawn at random from a column of a CSV file (relative to the scenario)."""
+    """Durations drawn at random from a column of a CSV file (relative to the scenario).
+
+    With `by_age`, a wait step's duration depends on how old the case is: each value
+    comes with the case's age when it was seen, and a draw picks among the `neighbours`
+    values seen at the ages nearest the case's own (all of those seen at exactly its age,
+    when there are more). A closure due a month after opening, whatever happened
+    before, is drawn this way.
+    """
 
     family: ClassVar[str] = "empirical"
 
@@ -169,18 +176,40 @@ class Empirical(Model):
         unit: Literal["s", "min", "h", "d", "w"] = Field(
             "min", description="unit of bare numbers in the column"
         )
+        by_age: str | None = Field(
+            None,
+            description="header of the column holding the case's age when each duration was "
+            "seen (same unit): a wait step's duration is drawn among those seen at the "
+            "ages nearest the case's own",
+        )
+        neighbours: int = Field(
+            20,
+            ge=1,
+            description="with by_age: how many durations, seen at the nearest ages, "
+            "a draw picks from",
+        )
         _values: list[float] = PrivateAttr(default_factory=list)
+        _ages: list[float] = PrivateAttr(default_factory=list)
 
         @model_validator(mode="after")
         def _read(self, info: ValidationInfo) -> Empirical.Params:
             base = (info.context or {}).get("base_dir")
-            self._values = read_column(self.file, self.column, self.unit, base)
+            if self.by_age is None:
+                self._values = read_column(self.file, self.column, self.unit, base)
+            else:
+                pairs = read_pairs(self.file, (self.column, self.by_age), self.unit, base)
+                self._values, self._ages = [v for v, _ in pairs], [a for _, a in pairs]
             return self
 
         @property
         def values(self) -> list[float]:
             """The durations read from the file, in minutes."""
             return self._values
+
+        @property
+        def ages(self) -> list[float]:
+            """With `by_age`: the case's age when each duration was seen, in minutes."""
+            return self._ages
 
     empirical: Params
 
