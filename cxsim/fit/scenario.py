@@ -490,9 +490,8 @@ def _notes(found: _Found) -> list[str]:
         lines.append(f"    {fit.step} ({fit.measured}{kind}): {work}")
         for (_, there), name in waits.items():
             if there == activity:
-                lines.append(
-                    f"    {name} (gap less the work, as observed): {_observed(table[name])}"
-                )
+                drawn = "by age" if age_column(name) in table else "as observed"
+                lines.append(f"    {name} (gap less the work, {drawn}): {_observed(table[name])}")
     lines.append(f"- teams, from {teams[0].found_from if teams else 'nothing'}:")
     for team in teams:
         hours = (
