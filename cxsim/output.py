@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import re
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -182,11 +183,29 @@ def _package_version(name: str) -> str | None:
 def run_folder(
     out: str | Path, scenario_name: str, started: datetime | None = None, prefix: str = ""
 ) -> Path:
-    """Create and return a new folder `out/<scenario>/<prefix><run-id>` (run id: start time)."""
-    base = Path(out) / scenario_name
+    """Create and return a new folder `out/<scenario>/<prefix><run-id>` (run id: start time).
+
+    The scenario's name is made safe for a folder first (`folder_name`).
+    """
+    base = Path(out) / folder_name(scenario_name)
     base.mkdir(parents=True, exist_ok=True)
     stamp = (started or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     return _unique(base, prefix + stamp)
+
+
+FOLDER_NAME_MOST = 80
+"""Characters of a scenario's name kept in its results folder's name, at most."""
+
+
+def folder_name(name: str) -> str:
+    """A scenario's name as a folder's: letters, digits, `.`, `_` and `-` only (others
+    become `-`), not starting with a dot, at most `FOLDER_NAME_MOST` characters; a name cut
+    short ends with 8 hex digits of its hash, so two long names stay apart."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).lstrip(".-") or "scenario"
+    if len(safe) > FOLDER_NAME_MOST:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        safe = f"{safe[: FOLDER_NAME_MOST - 9]}-{digest}"
+    return safe
 
 
 def _unique(base: Path, stamp: str) -> Path:
