@@ -12,6 +12,7 @@ name.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
@@ -218,36 +219,34 @@ def sampler(spec: float | Model, rng: np.random.Generator) -> Sampler:
 
 
 class ByAge:
-    """Per-case draws of observed durations, among those seen at the ages nearest the case's.
+    """Per-case waits that depend on the case's age, from waits observed with their ages.
 
-    The durations are sorted by the age they were seen at. A draw takes the case's next
-    uniform number from its stream and picks with it among the `neighbours` durations
+    The observations are sorted by the age they began at. A draw takes the case's next
+    uniform number from its stream and picks with it one of the `neighbours` observations
     whose ages are nearest `age` (a window of that many in age order, around where `age`
-    falls), or among all those seen at exactly `age` when there are more of them.
+    falls), or one of all those seen at exactly `age` when there are more of them; the
+    case then waits until it is as old as that one was when its wait ended (not at all
+    if it is already older).
     """
 
-    __slots__ = ("_ages", "_ages_list", "_neighbours", "_uniform", "_values")
+    __slots__ = ("_ages", "_ends", "_neighbours", "_uniform")
 
     def __init__(self, spec: Empirical, seed: np.random.SeedSequence, key: tuple[int, ...]) -> None:
         params = spec.empirical
-        order = np.argsort(params.ages, kind="stable")
-        self._ages = np.asarray(params.ages, dtype=float)[order]
-        self._ages_list = self._ages.tolist()
-        self._values = np.asarray(params.values, dtype=float)[order].tolist()
-        self._neighbours = min(params.neighbours, len(self._values))
+        seen = sorted(zip(params.ages, params.values, strict=True), key=lambda pair: pair[0])
+        self._ages = [age for age, _ in seen]
+        self._ends = [age + wait for age, wait in seen]
+        self._neighbours = min(params.neighbours, len(seen))
         self._uniform = CaseSampler(uniform_block, seed, key)
 
     def __call__(self, case: Keyed, age: float = 0.0) -> float:
-        low = int(np.searchsorted(self._ages, age, side="left"))
-        high = int(np.searchsorted(self._ages, age, side="right"))
+        low, high = bisect_left(self._ages, age), bisect_right(self._ages, age)
         width = self._neighbours
         if high - low >= width:
             first, width = low, high - low
         else:
-            centre = (low + high - width) // 2
-            first = min(max(centre, 0), len(self._values) - width)
-        pick = first + int(self._uniform(case) * width)
-        return max(self._ages_list[pick] + self._values[pick] - age, 0.0)
+            first = min(max((low + high - width) // 2, 0), len(self._ages) - width)
+        return max(self._ends[first + int(self._uniform(case) * width)] - age, 0.0)
 
 
 def case_sampler(spec: float | Model, seed: np.random.SeedSequence, key: tuple[int, ...]) -> Draw:

@@ -213,11 +213,11 @@ def fit_scenario(log: Log, name: str, source: str, waits_file: str = "waits.csv"
     data["customers"] = {"arrivals": {"weekly": profile.weekly()}, "journey": "fitted"}
     data["journeys"] = {"fitted": journey}
 
-    cases = log.cases()
+    cases = sum(routing.starts.values())
     found = _Found(source, log, routing, fits, teams, team_names, profile, waits, table, waits_file)
     notes = _notes(found)
     summary = [
-        f"{len(cases)} cases, {len(log.activities)} activity instances, "
+        f"{cases} cases, {len(log.activities)} activity instances, "
         f"{len(routing.activities)} activities, {len(teams)} teams, over {profile.days} days",
         f"durations: {len(timed)} from start and end times, "
         f"{len(routing.activities) - len(timed)} from the gaps between events",
@@ -465,12 +465,12 @@ def _notes(found: _Found) -> list[str]:
         found.profile,
     )
     source, waits, table, waits_file = found.source, found.waits, found.table, found.waits_file
-    cases = log.cases()
+    cases = sum(routing.starts.values())  # each case starts once
     first, last = min(profile_times(log)), max(a.end for a in log.activities)
     starts = routing.start_shares()
     begun = ", ".join(f"{fits[a].step} {share:.0%}" for a, share in starts.items())
     lines = [
-        f"Fitted by `cxsim fit` from {source}: {len(cases)} cases, {len(log.activities)} "
+        f"Fitted by `cxsim fit` from {source}: {cases} cases, {len(log.activities)} "
         f"activity instances of {len(routing.activities)} activities,",
         f"from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}.",
         "",
