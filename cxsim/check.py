@@ -15,12 +15,13 @@ false regression in at most about 5 % of checks, however many metrics are compar
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cxsim.assertions import Assertion, Judgement, judge, parse_assertion
+from cxsim.baseline import load_baseline
 from cxsim.measures import Measurement, MetricRef, measure
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS
 from cxsim.montecarlo import Results
@@ -29,12 +30,10 @@ from cxsim.significance import TEST_NAMES, Test, WorseTest, regressions, worse_t
 from cxsim.table import format_value
 
 DEFAULT_TOLERANCE = 0.05
+MOST_TOLERANCE = 1000.0
+"""Largest tolerance (100,000 %): beyond it the limits overflow into nonsense."""
 ALPHA = 0.05
 """Family-wise error rate of one check: the chance of any false regression."""
-
-
-class BadBaseline(Exception):
-    """A baseline file that is not a summary.json of `cxsim run`."""
 
 
 def format_p(p: float | None) -> str:
@@ -48,6 +47,15 @@ def _is(p: float) -> str:
     """`= 0.0123` or `< 0.0001`."""
     text = format_p(p)
     return text if text.startswith("<") else f"= {text}"
+
+
+def shown(text: str) -> str:
+    """`text` as a terminal can show it: what is not printable (control characters, the
+    lone surrogates of a file name that is not UTF-8) written as `\\x01` or `\\udcff`."""
+    return "".join(
+        c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        for c in text
+    )
 
 
 def percent(share: float) -> str:
@@ -184,60 +192,17 @@ def scenario_assertions(results: Results) -> list[Assertion]:
     return [parse_assertion(text, teams, streams) for text in results.scenario.assertions]
 
 
-def load_baseline(path: str | Path) -> dict[str, Any]:
-    """Read a summary.json of `cxsim run`; BadBaseline says what is wrong with it."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BadBaseline(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise BadBaseline(f"{path}: expected UTF-8 JSON, got binary content") from None
-    except json.JSONDecodeError as error:
-        where = f"{path}:{error.lineno}:{error.colno}"
-        raise BadBaseline(f"{where}: invalid JSON: {error.msg}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
-        raise BadBaseline(f"{path}: expected the summary.json of a cxsim run, with 'metrics'")
-    problem = _per_replication_problem(data.get("per_replication"))
-    if problem is not None:
-        raise BadBaseline(f"{path}: per_replication: {problem}")
-    return data
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _per_replication_problem(stored: Any) -> str | None:
-    """What is wrong with a summary's per_replication values, or None (absent is fine)."""
-    if stored is None:
-        return None
-    if not isinstance(stored, dict):
-        return "expected an object with 'index', 'metrics' and 'teams'"
-    index = stored.get("index")
-    if not isinstance(index, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in index
-    ):
-        return "expected 'index', a list of replication numbers"
-    columns = [("metrics", stored.get("metrics"))]
-    teams = stored.get("teams", {})
-    if not isinstance(teams, dict) or not all(isinstance(t, dict) for t in teams.values()):
-        return "expected 'teams', an object of team metrics"
-    columns.extend((f"teams.{team}", values) for team, values in teams.items())
-    for where, values in columns:
-        if not isinstance(values, dict):
-            return f"expected {where!r}, an object of metrics"
-        for name, column in values.items():
-            if not isinstance(column, list) or len(column) != len(index):
-                return f"{where}.{name}: expected a list of {len(index)} values, one per index"
-            if not all(v is None or _is_number(v) for v in column):
-                return f"{where}.{name}: expected numbers or null"
-    return None
-
-
 def _baseline_mean(entry: Any) -> float | None:
     mean = entry.get("mean") if isinstance(entry, dict) else None
-    return float(mean) if _is_number(mean) else None
+    number = isinstance(mean, int | float) and not isinstance(mean, bool)
+    return float(mean) if number and math.isfinite(mean) else None
+
+
+def tolerance_problem(tolerance: float) -> str | None:
+    """What is wrong with a tolerance (a share from 0 to MOST_TOLERANCE), or None."""
+    if not 0 <= tolerance <= MOST_TOLERANCE:  # NaN fails both
+        return f"expected a number from 0 to {MOST_TOLERANCE:g}, got {tolerance:g}"
+    return None
 
 
 def find_regressions(
@@ -282,14 +247,21 @@ def check(
     baseline: str | Path | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> CheckReport:
-    """Judge the scenario's assertions on `results` and, given a baseline, find regressions."""
+    """Judge the scenario's assertions on `results` and, given a baseline, find regressions.
+
+    A baseline that is not a summary of a run of the same teams raises BadBaseline; a
+    tolerance outside [0, MOST_TOLERANCE], ValueError.
+    """
+    problem = tolerance_problem(tolerance)
+    if problem is not None:
+        raise ValueError(f"tolerance: {problem}")
     judgements = [
         judge(assertion, measure(results.replications, assertion.ref))
         for assertion in scenario_assertions(results)
     ]
     report = CheckReport(results, judgements, strict=strict, tolerance=tolerance)
     if baseline is not None:
-        stored = load_baseline(baseline)
+        stored = load_baseline(baseline, results.scenario.teams)
         report.baseline = str(baseline)
         name, seed = stored.get("scenario"), stored.get("seed")
         report.baseline_scenario = name if isinstance(name, str) else None
@@ -355,7 +327,7 @@ def format_report(report: CheckReport) -> str:
         lines.extend(
             [
                 "",
-                f"baseline {report.baseline} · tolerance {percent(report.tolerance)}"
+                f"baseline {shown(report.baseline)} · tolerance {percent(report.tolerance)}"
                 f" · Holm at {percent(ALPHA)} over {family} tested metrics",
                 _how_tested(report),
             ]

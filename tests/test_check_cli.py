@@ -328,5 +328,6 @@ def test_a_baseline_with_broken_per_replication_values_is_bad_input(
     result = check(write(tmp_path, *HOLDS), tmp_path, "--baseline", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"{path}: per_replication: metrics.handoffs: expected a list of 5 values, one per index"
+        f"{path}: per_replication.metrics.handoffs: expected a list of 5 values, one per index,"
+        " got a list of 1 value"
     )

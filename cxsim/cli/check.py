@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cxsim.check import DEFAULT_TOLERANCE, BadBaseline, check, format_report, load_baseline
+from cxsim.baseline import BadBaseline, load_baseline
+from cxsim.check import DEFAULT_TOLERANCE, check, format_report, tolerance_problem
 from cxsim.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -45,7 +46,8 @@ from cxsim.scenario import ScenarioError
 )
 @click.option(
     "--tolerance",
-    type=click.FloatRange(min=0),
+    type=float,
+    callback=lambda _ctx, _param, value: tolerance(value),
     default=DEFAULT_TOLERANCE,
     show_default=True,
     help="Worsening against the baseline that is still accepted, relative to its mean.",
@@ -73,7 +75,7 @@ def check_command(
     """
     try:
         model = load(scenario, overrides)
-        stored = load_baseline(baseline) if baseline is not None else None
+        stored = load_baseline(baseline, model.teams) if baseline is not None else None
     except ScenarioError as error:
         bad_input(error)
         return
@@ -104,3 +106,11 @@ def check_command(
     if code is not None:
         sys.exit(code)
     sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+def tolerance(value: float) -> float:
+    """`--tolerance`: a share from 0 to MOST_TOLERANCE (click's FloatRange lets NaN through)."""
+    problem = tolerance_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--tolerance")
+    return value
