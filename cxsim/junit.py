@@ -5,10 +5,16 @@ comparison `<scenario>.baseline`. A failed assertion or a regression is a `<fail
 whose message holds the measured value and its interval; an inconclusive assertion is
 `<skipped>`, or a `<failure>` under `--strict`. The run's seed, replications and cxsim
 version are suite properties.
+
+Names and messages come from the scenario and the command line and may hold anything; what
+XML 1.0 cannot hold (control characters but tab and line breaks, lone surrogates,
+U+FFFE and U+FFFF) is written as a visible escape, `\\x1b` or `\\udcff`, so the
+file always parses.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -64,7 +70,24 @@ def junit_xml(report: CheckReport) -> str:
         element.set("errors", "0")
     suite.set("skipped", str(skipped))
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return xml_safe(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What XML 1.0 cannot hold, and C1 control characters, which it can but no one can read."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 cannot hold written as `\\xNN` or `\\uNNNN`.
+
+    Markup is plain ASCII, so this is safe on a whole document as on a name.
+    """
+    return _NOT_XML.sub(_escaped, text)
 
 
 def write_junit(report: CheckReport, path: str | Path) -> None:
