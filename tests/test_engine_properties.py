@@ -81,8 +81,8 @@ def test_every_offered_contact_is_handled_abandoned_or_waiting(params: dict, see
     for team in teams:
         # the run stops at the horizon (no drain): what is still queued was offered before it;
         # a contact that overflowed to the team waits there too, but is its own team's
-        overflowed = {r.proc for t in teams if t.overflow is team for r in t.resource.queue}
-        own = [r for r in team.resource.queue if r.proc not in overflowed]
+        overflowed = {r.proc for t in teams if t.overflow is team for r in t.resource.waiting}
+        own = [r for r in team.resource.waiting if r.proc not in overflowed]
         assert team.offered == team.answered + team.abandoned + len(own)
     # every contact answered is taken up by one team's people, once
     assert sum(team.handled() for team in teams) == sum(team.answered for team in teams)

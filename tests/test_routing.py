@@ -79,7 +79,7 @@ def test_a_low_priority_caller_leaves_from_the_middle_of_the_queue() -> None:
     for case in basic:
         assert run.log(case)[-2:] == [(12, "desk", "abandoned"), (12, None, "gave_up")]
     assert (desk.offered, desk.answered, desk.abandoned) == (8, len(served), len(basic))
-    assert not desk.resource.queue
+    assert not desk.resource.waiting
     assert desk.busy_area == 5 * len(served)
 
 
@@ -145,7 +145,7 @@ def test_a_contact_waiting_past_the_overflow_time_is_answered_by_the_overflow_te
     ]
     assert run.cases[2].history[1].details == {"to": "generalists"}  # type: ignore[index]
     agents, generalists = run.world.teams["agents"], run.world.teams["generalists"]
-    assert not agents.resource.queue and not generalists.resource.queue
+    assert not agents.resource.waiting and not generalists.resource.waiting
     # the agents' queue counts every contact offered to it, whoever answered it
     assert (agents.offered, agents.answered, agents.abandoned, agents.overflowed) == (3, 3, 0, 1)
     assert agents.wait_sum == 0 + 2 + 10
@@ -180,7 +180,7 @@ def test_patience_runs_across_the_overflow() -> None:
     ]
     agents, generalists = run.world.teams["agents"], run.world.teams["generalists"]
     assert (agents.offered, agents.answered, agents.abandoned, agents.overflowed) == (3, 1, 2, 0)
-    assert not agents.resource.queue and not generalists.resource.queue
+    assert not agents.resource.waiting and not generalists.resource.waiting
 
 
 def test_a_customer_who_gives_up_leaves_both_queues() -> None:
@@ -201,7 +201,7 @@ def test_a_customer_who_gives_up_leaves_both_queues() -> None:
         (4, None, "gave_up"),
     ]
     agents, generalists = run.world.teams["agents"], run.world.teams["generalists"]
-    assert not agents.resource.queue and not generalists.resource.queue
+    assert not agents.resource.waiting and not generalists.resource.waiting
     assert (agents.offered, agents.answered, agents.abandoned) == (3, 2, 1)
     assert agents.busy_area == 3 + 1
 

@@ -1,6 +1,6 @@
 """The world of one replication: the SimPy environment, teams, segments, streams, records.
 
-A team is a pool of people (a SimPy resource whose capacity follows its calendar) with
+A team is a pool of people (`People`, whose number on duty follows its calendar) with
 counters of what happened to the contacts it was offered. Counters are plain records;
 `metrics.py` turns them into KPIs.
 """
@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.core import BoundClass
 
 from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
 from cxsim.engine.streams import Streams
-from cxsim.engine.waiting import TeamRequest, WaitingLine
+from cxsim.engine.waiting import People
 from cxsim.engine.week import WeekProfile
 from cxsim.scenario.models import BEHAVIOUR_FIELDS, ChannelDownEffect, GiveUp, Scenario, Stream
 from cxsim.scenario.types import DIGITAL_CHANNELS, Exponential
@@ -32,23 +31,6 @@ if TYPE_CHECKING:
     from cxsim.engine.journey import Journey
     from cxsim.engine.seats import Seats
     from cxsim.metrics import Recorder
-
-
-class StaffedResource(simpy.PriorityResource):
-    """A team's people, taking work by priority, first come first served within one.
-
-    The order is kept by `cxsim.engine.waiting`. Its capacity can change while the
-    simulation runs (calendars).
-    """
-
-    PutQueue = WaitingLine
-    request = BoundClass(TeamRequest)  # type: ignore[assignment]
-
-    def set_capacity(self, capacity: int) -> None:
-        """Change the number of servers; waiting requests are granted as places free up."""
-        self._capacity = capacity
-        while self.put_queue and len(self.users) < capacity:
-            self._trigger_put(None)
 
 
 class Team:
@@ -133,8 +115,7 @@ class Team:
         self.hours: Hours | None = None
         """When the team is open, by its calendar; None for a team always open."""
         self.capacity = size if closed_minutes is None else 0
-        self.resource = StaffedResource(env, capacity=max(self.capacity, 1))
-        self.resource.set_capacity(self.capacity)
+        self.resource = People(env, self.capacity)
         self.offered = self.answered = self.abandoned = 0
         self.answered_within = self.abandoned_within = 0
         self.offered_live = 0
