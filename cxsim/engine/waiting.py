@@ -2,8 +2,9 @@
 
 A team's people are a count on duty (`capacity`, which its calendar changes) and a count
 at work (`busy`). A request for one of them is a SimPy event, triggered when a person is
-granted: at once when one is free and nobody waits, otherwise when one is given back or
-comes on duty. Waiting requests are kept in the order they will be granted (a smaller
+granted: at once when one is free and nobody waits (then it is processed already, and
+yielding it costs no step of the event queue), otherwise when one is given back or comes
+on duty. Waiting requests are kept in the order they will be granted (a smaller
 `key` first: the case's priority negated, then the time of the request); a request that
 sorts last — every request, when all priorities are equal — is simply appended.
 
@@ -96,7 +97,13 @@ class TeamRequest(simpy.Event):
         self.proc = env.active_process
         """The process (a case's) that asked."""
         if people.busy < people.capacity and not people.waiting:
-            self.grant()
+            # granted at once: the event is born processed, so the case yielding it goes
+            # on in the same step, with no trip through the event queue
+            self.holding = True
+            people.busy += 1
+            self._ok = True
+            self._value = None
+            self.callbacks = None  # type: ignore[assignment]
         else:
             people.waiting.append(self)
 
