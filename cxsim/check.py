@@ -246,11 +246,13 @@ def check(
     strict: bool = False,
     baseline: str | Path | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
+    stored: dict[str, Any] | None = None,
 ) -> CheckReport:
     """Judge the scenario's assertions on `results` and, given a baseline, find regressions.
 
     A baseline that is not a summary of a run of the same teams raises BadBaseline; a
-    tolerance outside [0, MOST_TOLERANCE], ValueError.
+    tolerance outside [0, MOST_TOLERANCE], ValueError. `stored`: the baseline's content
+    as `load_baseline` read it already, so the file is not read again.
     """
     problem = tolerance_problem(tolerance)
     if problem is not None:
@@ -261,7 +263,8 @@ def check(
     ]
     report = CheckReport(results, judgements, strict=strict, tolerance=tolerance)
     if baseline is not None:
-        stored = load_baseline(baseline, results.scenario.teams)
+        if stored is None:
+            stored = load_baseline(baseline, results.scenario.teams)
         report.baseline = str(baseline)
         name, seed = stored.get("scenario"), stored.get("seed")
         report.baseline_scenario = name if isinstance(name, str) else None

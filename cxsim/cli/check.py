@@ -21,10 +21,12 @@ from cxsim.cli.common import (
     report_failed,
     run_recorded,
     set_option,
+    tell_unsaved,
+    writable,
 )
 from cxsim.junit import write_junit
 from cxsim.montecarlo import default_jobs
-from cxsim.output import atomic_write, to_json
+from cxsim.output import atomic_write, reason, to_json
 from cxsim.scenario import ScenarioError
 
 
@@ -85,6 +87,8 @@ def check_command(
     if not model.assertions and stored is None:
         click.echo(f"{scenario}: nothing to check: no assertions and no --baseline", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if junit is not None:
+        writable(junit.parent, "--junit")
     count = replications or model.replications
     workers = jobs or default_jobs()
     results, writer = run_recorded(
@@ -95,17 +99,28 @@ def check_command(
         writer.discard()
         click.echo("no replication finished; nothing checked", err=True)
         sys.exit(code or EXIT_FAILED)
-    report = check(results, strict, baseline, tolerance)
+    report = check(results, strict, baseline, tolerance, stored)
+    unsaved: list[str] = []
     with interrupts_held():
-        folder = writer.finish(results, results.summary(), workers)
-        atomic_write(folder / "check.json", to_json(report.to_dict()))
+        try:
+            folder = writer.finish(results, results.summary(), workers)
+            atomic_write(folder / "check.json", to_json(report.to_dict()))
+        except OSError as error:  # a full disk, say: the verdicts are still printed below
+            unsaved = writer.unsaved(error)
         if junit is not None:
-            write_junit(report, junit)
+            try:
+                write_junit(report, junit)
+            except OSError as error:
+                why = reason(error, error.filename)
+                unsaved.append(f"--junit: {error.filename}: cannot write: {why}")
     click.echo(format_report(report))
-    click.echo(f"results: {folder}", err=True)
+    if unsaved:
+        tell_unsaved(unsaved, "the check")
+    else:
+        click.echo(f"results: {folder}", err=True)
     if code is not None:
         sys.exit(code)
-    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+    sys.exit(EXIT_OK if report.ok and not unsaved else EXIT_FAILED)
 
 
 def tolerance(value: float) -> float:

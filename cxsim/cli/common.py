@@ -14,7 +14,7 @@ import click
 from cxsim.eventlog import EventLog
 from cxsim.metrics import Replication
 from cxsim.montecarlo import Results, run
-from cxsim.output import RunWriter
+from cxsim.output import OutputError, RunWriter, writable_folder
 from cxsim.scenario import Override, Problem, ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
 
@@ -123,6 +123,22 @@ def out_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., 
     )
 
 
+def writable(folder: Path, option: str) -> None:
+    """Before a long run: make `folder` and try a file in it; exit 2 saying why if it fails."""
+    try:
+        writable_folder(folder)
+    except OutputError as error:
+        click.echo(f"{option}: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def tell_unsaved(lines: Iterable[str], printed: str) -> None:
+    """Tell what a failed write of the results lost and kept, and that `printed` is whole."""
+    for line in lines:
+        click.echo(line, err=True)
+    click.echo(f"{printed} printed above is whole; the files not kept are lost", err=True)
+
+
 def report_failed(results: Iterable[Results]) -> int | None:
     """Tell failed and interrupted replications on stderr; the exit code they call for."""
     code = None
@@ -153,7 +169,11 @@ def run_recorded(
     `events` names the event-log formats to write into the run folder; `worst`: tell
     the worst cases for a report.
     """
-    writer = RunWriter(out, model.name, scenario)
+    try:  # made and tried before the run: a folder that takes no files fails now, not after it
+        writer = RunWriter(out, model.name, scenario)
+    except OutputError as error:
+        click.echo(f"--out: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     log = EventLog(writer.directory, events) if events else None
     with progress(count, model.name) as tick:
 

@@ -17,11 +17,13 @@ from cxsim.cli.common import (
     out_option,
     report_failed,
     set_option,
+    tell_unsaved,
     warn,
+    writable,
 )
 from cxsim.compare import compare, format_comparison, parse_min_effects
 from cxsim.montecarlo import default_jobs
-from cxsim.output import to_json
+from cxsim.output import reason, to_json
 from cxsim.scenario import Problem, ScenarioError, load_scenario
 
 
@@ -88,6 +90,7 @@ def compare_command(
     except ValueError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    writable(out, "--out")  # before the runs: a folder that takes no files fails now
     comparison = compare(first, second, replications, seed, jobs or default_jobs(), chosen)
     comparison.set_both = list(both)
     comparison.base.overrides = list(both)
@@ -99,12 +102,21 @@ def compare_command(
     # imported here: matplotlib costs a second of start-up that other commands need not pay
     from cxsim.report.comparison import write_comparison
 
+    unsaved: list[str] = []
     with interrupts_held():
-        folder = write_comparison(comparison, out)
+        try:
+            folder = write_comparison(comparison, out)
+        except OSError as error:  # a full disk, say: the comparison is still printed below
+            unsaved = [f"{error.filename or out}: cannot save the comparison: {reason(error)}"]
     if as_json:
         click.echo(to_json(comparison.to_dict()).rstrip())
     else:
         click.echo(format_comparison(comparison))
-    click.echo(f"results: {folder}", err=True)
+    if unsaved:
+        tell_unsaved(unsaved, "the comparison")
+    else:
+        click.echo(f"results: {folder}", err=True)
     if code is not None:
         sys.exit(code)
+    if unsaved:
+        sys.exit(EXIT_FAILED)

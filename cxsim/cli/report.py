@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cxsim.cli.common import EXIT_BAD_INPUT
+from cxsim.cli.common import EXIT_BAD_INPUT, EXIT_FAILED
+from cxsim.output import reason
 
 
 @click.command("report")
@@ -22,4 +23,8 @@ def report_command(run_dir: Path) -> None:
     except NotARunFolder as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except OSError as error:  # a read-only folder or a full disk: what was there is untouched
+        where = error.filename or run_dir
+        click.echo(f"{where}: cannot write the report: {reason(error, where)}", err=True)
+        sys.exit(EXIT_FAILED)
     click.echo(str(path))

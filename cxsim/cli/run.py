@@ -17,6 +17,7 @@ from cxsim.cli.common import (
     out_option,
     run_recorded,
     set_option,
+    tell_unsaved,
 )
 from cxsim.eventlog import FORMATS
 from cxsim.montecarlo import default_jobs
@@ -73,16 +74,23 @@ def run_command(
             click.echo(f"replication {index} failed:\n{error}", err=True)
         click.echo("no replication finished; nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED if results.interrupted else EXIT_FAILED)
+    unsaved: list[str] = []
     with interrupts_held():  # a second Ctrl-C must not cut the saving of the first one short
         summary = results.summary()
-        folder = writer.finish(results, summary, workers)
-        if not no_plots:
-            # imported here: matplotlib costs a second of start-up that --no-plots need not pay
-            from cxsim.report import write_report
+        try:
+            folder = writer.finish(results, summary, workers)
+            if not no_plots:
+                # imported here: matplotlib costs a second of start-up that --no-plots need not pay
+                from cxsim.report import write_report
 
-            write_report(folder)
+                write_report(folder)
+        except OSError as error:  # a full disk, say: the numbers are still printed below
+            unsaved = writer.unsaved(error)
     click.echo(to_json(summary).rstrip() if as_json else summary_table(summary, model))
-    click.echo(f"results: {folder}", err=True)
+    if unsaved:
+        tell_unsaved(unsaved, "the summary")
+    else:
+        click.echo(f"results: {folder}", err=True)
     for index, error in results.failed:
         click.echo(f"replication {index} failed:\n{error}", err=True)
     if results.interrupted:
@@ -90,7 +98,7 @@ def run_command(
             f"interrupted: {len(results.replications)} of {count} replications kept", err=True
         )
         sys.exit(EXIT_INTERRUPTED)
-    if results.failed:
+    if results.failed or unsaved:
         sys.exit(EXIT_FAILED)
 
 

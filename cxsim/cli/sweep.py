@@ -16,9 +16,12 @@ from cxsim.cli.common import (
     out_option,
     progress,
     set_option,
+    tell_unsaved,
     warn,
+    writable,
 )
 from cxsim.montecarlo import default_jobs
+from cxsim.output import reason
 from cxsim.scenario import Problem, ScenarioError, load_scenario
 from cxsim.sweep import format_sweep, plan, sweep, write_sweep
 
@@ -60,6 +63,7 @@ def sweep_command(
         _, grid, _ = plan(scenario, varies, overrides, warnings)
         warn(warnings)
         model = load_scenario(scenario, overrides)
+        writable(out, "--out")  # before the runs: a folder that takes no files fails now
         count = replications or model.replications
         with progress(count * len(grid), model.name) as tick:
             result = sweep(
@@ -77,10 +81,18 @@ def sweep_command(
     if not any(point.replications for point in result.points):
         click.echo("no replication finished; nothing written", err=True)
         sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_FAILED)
+    unsaved: list[str] = []
     with interrupts_held():
-        folder = write_sweep(result, out)
+        try:
+            folder = write_sweep(result, out)
+        except OSError as error:  # a full disk, say: the table is still printed below
+            unsaved = [f"{error.filename or out}: cannot save the sweep: {reason(error)}"]
     click.echo(format_sweep(result))
-    click.echo(f"results: {folder}", err=True)
+    if unsaved:
+        tell_unsaved(unsaved, "the table")
+        code = code or EXIT_FAILED
+    else:
+        click.echo(f"results: {folder}", err=True)
     if result.interrupted:
         click.echo(f"interrupted: {len(result.points)} of {len(grid)} points run", err=True)
         sys.exit(EXIT_INTERRUPTED)

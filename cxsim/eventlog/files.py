@@ -39,6 +39,10 @@ def atomic_file(path: Path) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # imported here: cxsim.output imports the engine, which imports the event log
+        from cxsim.output import file_mode
+
+        os.chmod(temporary, file_mode())  # a temporary file is private; results are not
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
