@@ -72,12 +72,13 @@ def mean_ci(
 
 
 def cumulative_incidence(
-    durations: np.ndarray, status: np.ndarray
+    durations: np.ndarray, status: np.ndarray, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Aalen–Johansen cumulative incidence of event 1, with event 2 competing, 0 censored.
 
     Returns the distinct times at which an event of either kind happens and the cumulative
     incidence of event 1 just after each. A censoring at an event's time counts as at risk.
+    `weights` count each entry as that many cases (the bins of a histogram); none: one each.
     """
     durations = np.asarray(durations, dtype=float)
     status = np.asarray(status)
@@ -88,26 +89,46 @@ def cumulative_incidence(
         )
     if not np.isin(status, (0, 1, 2)).all():
         raise ValueError("status must be 0 (censored), 1 (event) or 2 (competing event)")
+    if weights is None:
+        weights = np.ones(len(durations))
+    else:
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != durations.shape:
+            raise ValueError(
+                f"weights must be as long as durations, got {weights.shape} and {durations.shape}"
+            )
+        if not (weights >= 0).all():
+            raise ValueError("weights must be non-negative")
+        # an entry of weight 0 holds no case: left in, it could leave no one at risk
+        held = weights > 0
+        durations, status, weights = durations[held], status[held], weights[held]
     if len(durations) == 0:
         return np.empty(0), np.empty(0)
     order = np.argsort(durations, kind="stable")
-    times, kinds = durations[order], status[order]
+    times, kinds, counts = durations[order], status[order], weights[order]
     unique, first = np.unique(times, return_index=True)
-    at_risk = len(times) - first
-    events = np.add.reduceat((kinds == 1).astype(float), first)
-    any_event = np.add.reduceat((kinds != 0).astype(float), first)
+    before = np.concatenate(([0.0], np.cumsum(counts)))
+    at_risk = before[-1] - before[first]
+    events = np.add.reduceat(np.where(kinds == 1, counts, 0.0), first)
+    any_event = np.add.reduceat(np.where(kinds != 0, counts, 0.0), first)
     survival = np.cumprod(1 - any_event / at_risk)
-    before = np.concatenate(([1.0], survival[:-1]))  # S(t−): survival of any event until t
-    incidence = np.cumsum(before * events / at_risk)
+    previous = np.concatenate(([1.0], survival[:-1]))  # S(t−): survival of any event until t
+    incidence = np.cumsum(previous * events / at_risk)
     happened = any_event > 0
     return unique[happened], incidence[happened]
 
 
 def cumulative_incidence_quantiles(
-    durations: np.ndarray, status: np.ndarray, quantiles: Sequence[float]
+    durations: np.ndarray,
+    status: np.ndarray,
+    quantiles: Sequence[float],
+    weights: np.ndarray | None = None,
 ) -> list[float]:
-    """Quantiles of the time to event 1 when event 2 may pre-empt it; inf beyond reach."""
-    times, incidence = cumulative_incidence(durations, status)
+    """Quantiles of the time to event 1 when event 2 may pre-empt it; inf beyond reach.
+
+    `weights` as in `cumulative_incidence`.
+    """
+    times, incidence = cumulative_incidence(durations, status, weights)
     # Incidence is a running sum of non-negative steps, so it is sorted and searchable.
     index = np.searchsorted(incidence, np.asarray(quantiles, dtype=float) - TOLERANCE)
     return [float(times[i]) if i < len(times) else math.inf for i in index]

@@ -223,6 +223,27 @@ def test_a_quantile_beyond_the_share_ever_resolved_is_beyond_reach() -> None:
     assert math.isfinite(kaplan_meier_quantiles(durations, status == 1, [0.9])[0])
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_weight_counts_an_entry_as_that_many_cases(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    durations = rng.integers(0, 20, 200).astype(float)
+    status = rng.choice([0, 1, 2], 200, p=[0.2, 0.6, 0.2])
+    weights = rng.integers(0, 5, 200)  # some entries hold no case at all
+    repeated = np.repeat(durations, weights), np.repeat(status, weights)
+    times, incidence = cumulative_incidence(durations, status, weights)
+    expected_times, expected = cumulative_incidence(*repeated)
+    assert times.tolist() == expected_times.tolist()
+    assert incidence == pytest.approx(expected, rel=1e-12)
+    quantiles = [0.1, 0.3, 0.5, 0.7, 0.9]
+    assert cumulative_incidence_quantiles(durations, status, quantiles, weights) == (
+        cumulative_incidence_quantiles(*repeated, quantiles)
+    )
+    with pytest.raises(ValueError, match="non-negative"):
+        cumulative_incidence(durations, status, -weights - 1)
+    with pytest.raises(ValueError, match="as long as"):
+        cumulative_incidence(durations, status, weights[:-1])
+
+
 def test_cumulative_incidence_of_nothing_and_of_bad_input() -> None:
     times, incidence = cumulative_incidence(np.array([]), np.array([], dtype=int))
     assert len(times) == len(incidence) == 0
