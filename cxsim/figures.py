@@ -2,7 +2,8 @@
 
 A replication keeps, besides its KPIs, the raw sums the plots need: how many cases had
 each number of handoffs, who handed cases to whom, how long orphaned cases stayed
-orphaned and at which step they were left, each team's hour-of-week profile
+orphaned (a log histogram, `cxsim.sketch`) and at which step they were left, each team's
+hour-of-week profile
 (`engine.week`), and — in replication 0, whose cases keep their histories — the worst
 cases by customer time to resolution, told event by event. `figures` adds the
 replications up into the plain dict written as `figures.json`; `cxsim.report` draws
@@ -20,17 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxsim.metrics import (
-    CASE_COLUMNS,
-    COMPETING,
-    RESOLVED,
-    TIME_METRICS,
-    Replication,
-    case_row,
-    measured_until,
-)
+from cxsim.metrics import CASE_COLUMNS, TIME_METRICS, Replication, case_row, measured_until
 from cxsim.scenario.weekly import DEFAULT_START, clock
-from cxsim.statistics import cumulative_incidence
+from cxsim.sketch import COMPETING, LogHistogram, TimeSketch
+from cxsim.tally import Tally
 
 if TYPE_CHECKING:
     from cxsim.engine.case import Case, Event
@@ -42,8 +36,6 @@ WORST = 3
 """Cases told as timelines: the worst of replication 0 by customer time to resolution."""
 POINTS = 200
 """Most points a curve keeps."""
-HANDOFF_BUCKETS = 10
-"""Handoffs per case are counted 0, 1, …, up to this many or more."""
 WEEK_SERIES = ("offered", "answered", "wait_sum", "busy", "staffed", "exposure")
 
 
@@ -55,7 +47,7 @@ class FigureParts:
     """Cases with 0, 1, … handoffs; the last bucket holds that many or more."""
     matrix: dict[str, dict[str, int]]
     """Handoffs of counted cases from each holder to each other one."""
-    orphan_times: np.ndarray = field(repr=False)
+    orphan_times: LogHistogram = field(repr=False)
     """Time spent orphaned by each orphaned case."""
     orphaned_after: dict[str, int]
     """Orphaned cases by the `journey.step` they were left at."""
@@ -170,16 +162,14 @@ def _plain(value: Any) -> Any:
 
 
 def figure_parts(
-    world: World, cases: dict[str, np.ndarray], timelines: list[dict[str, Any]] | None = None
+    world: World, tally: Tally, timelines: list[dict[str, Any]] | None = None
 ) -> FigureParts:
-    """What replication `world` adds to the figures, from its case columns and counters."""
-    handoffs = np.minimum(cases["handoffs"].astype(int), HANDOFF_BUCKETS)
+    """What replication `world` adds to the figures, from its tally of cases and counters."""
     holders: dict[str, Team] = {**world.teams, **world.organizations}
-    orphaned = cases["orphaned"].astype(bool)
     return FigureParts(
-        handoffs=np.bincount(handoffs, minlength=HANDOFF_BUCKETS + 1).tolist(),
+        handoffs=tally.handoffs.tolist(),
         matrix={name: dict(team.handed) for name, team in holders.items() if team.handed},
-        orphan_times=cases["orphan_time"][orphaned].copy(),
+        orphan_times=tally.orphan_times,
         orphaned_after=dict(world.recorder.orphaned_after),
         weeks={
             name: {series: list(getattr(team.week, series)) for series in WEEK_SERIES}
@@ -201,26 +191,23 @@ def curve(minutes: np.ndarray, share: np.ndarray, points: int = POINTS) -> dict[
     return {"minutes": [float(m) for m in minutes], "share": [float(s) for s in share]}
 
 
-def _times(replications: Sequence[Replication], name: str) -> tuple[np.ndarray, np.ndarray]:
-    durations = np.concatenate([r.times[name][0] for r in replications])
-    status = np.concatenate([r.times[name][1] for r in replications])
-    return durations, status
+def _times(replications: Sequence[Replication], name: str) -> TimeSketch:
+    return TimeSketch.merged(r.times[name] for r in replications)
 
 
 def _incidence(replications: Sequence[Replication], name: str) -> dict[str, list[float]]:
-    times, incidence = cumulative_incidence(*_times(replications, name))
+    times, incidence = _times(replications, name).incidence()
     return curve(np.concatenate(([0.0], times)), np.concatenate(([0.0], incidence)))
 
 
 def _endings(replications: Sequence[Replication]) -> tuple[float, float]:
     """Customer view: the estimated shares that gave up, and that were open at the longest
     time seen — beside the resolved curve's end, they make up all cases."""
-    durations, status = _times(replications, "time_to_resolution")
-    if not len(durations):
+    times = _times(replications, "time_to_resolution")
+    if not times.total:
         return math.nan, math.nan
-    swapped = np.where(status == RESOLVED, COMPETING, np.where(status == COMPETING, 1, 0))
-    _, resolved = cumulative_incidence(durations, status)
-    _, gave_up = cumulative_incidence(durations, swapped)
+    _, resolved = times.incidence()
+    _, gave_up = times.incidence(COMPETING)
     ended = (resolved[-1] if len(resolved) else 0.0) + (gave_up[-1] if len(gave_up) else 0.0)
     return float(gave_up[-1]) if len(gave_up) else 0.0, max(0.0, 1.0 - float(ended))
 
@@ -256,8 +243,7 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
     if not count:
         return {"version": VERSION, "replications": 0}
     start = scenario.start or DEFAULT_START
-    statuses = np.concatenate([r.times[TIME_METRICS[0]][1] for r in replications])
-    total = max(len(statuses), 1)
+    total = max(sum(r.times[TIME_METRICS[0]].total for r in replications), 1)
     gave_up, still_open = _endings(replications)
     buckets = np.sum([p.handoffs for p in parts], axis=0)
     matrix: dict[str, Counter[str]] = {}
@@ -267,8 +253,9 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
     after: Counter[str] = Counter()
     for part in parts:
         after.update(part.orphaned_after)
-    orphan_times = np.sort(np.concatenate([p.orphan_times for p in parts]))
-    orphan_share = np.arange(1, len(orphan_times) + 1) / max(len(orphan_times), 1)
+    orphans = LogHistogram.merged(p.orphan_times for p in parts)
+    orphan_times, orphan_counts = orphans.values()
+    orphan_share = np.cumsum(orphan_counts) / max(orphans.total, 1)
     holders = {name: {"org": team.org, "kind": "team"} for name, team in scenario.teams.items()}
     holders.update({name: {"org": name, "kind": "organization"} for name in scenario.organizations})
     timelines = next((p.timelines for p in parts if p.timelines), [])
@@ -294,7 +281,7 @@ def figures(replications: Sequence[Replication], scenario: Scenario) -> dict[str
         "holders": holders,
         "orphans": {
             "rate": float(np.nanmean([r.metrics["orphan_rate"] for r in replications])),
-            "per_replication": len(orphan_times) / count,
+            "per_replication": orphans.total / count,
             "time": curve(orphan_times, orphan_share),
             "after_step": {step: n / count for step, n in after.most_common()},
         },

@@ -11,10 +11,11 @@ A mean is measured as in the summary: mean over replications with a 95 % Student
 interval within the metric's domain (an exact binomial interval for a rate that never
 varies). A percentile gets an interval the same way: the percentile of each
 replication's cases (cumulative incidence of resolution: giving up competes, open cases
-are censored), then mean and t interval over replications. (The summary's percentiles
-pool all cases of all replications instead, so the two can differ a little.) A
-replication in which fewer cases than the percentile are ever resolved has it beyond
-reach: the value is then infinite, and the interval's upper end too.
+are censored; read from the replication's log histogram, `cxsim.sketch`), then mean and t
+interval over replications. (The summary's percentiles pool all cases of all
+replications instead, so the two can differ a little.) A replication in which fewer
+cases than the percentile are ever resolved has it beyond reach: the value is then
+infinite, and the interval's upper end too.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from cxsim.metrics import (
     Replication,
     metric_ci,
     pooled_counts,
-    time_quantiles,
 )
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import UNDEFINED, format_duration
@@ -158,7 +158,7 @@ def format_interval(ref: MetricRef, measurement: Measurement) -> str:
 def _values(replications: Sequence[Replication], ref: MetricRef) -> list[float]:
     if ref.stat != MEAN:
         quantile = int(ref.stat[1:]) / 100
-        return [time_quantiles(*r.times[ref.key], [quantile])[0] for r in replications]
+        return [r.times[ref.key].quantiles([quantile])[0] for r in replications]
     if ref.team is not None:
         return [r.teams[ref.team][ref.metric.name] for r in replications]
     if ref.stream is not None:

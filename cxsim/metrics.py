@@ -1,11 +1,13 @@
 """From flat records to KPIs: per case, per replication, then across replications.
 
 The engine hands every counted case to a `Recorder` as it ends (or, still open, when the
-run ends); the recorder keeps one flat row per case in columns. `replication_metrics`
-turns the columns and the team counters into one replication's values; `summarize`
-combines replications: mean and 95 % interval over replications within each metric's
-domain, and percentiles of times over all cases from the cumulative incidence of
-resolution (giving up competes; cases open when the run ended are censored).
+run ends); the recorder makes one flat row per case and folds each block of rows into the
+replication's `Tally` (`cxsim.tally`): sums for exact means, log histograms for the
+percentiles of times. `replication_metrics` turns the tally and the team counters into
+one replication's values; `summarize` combines replications: mean and 95 % interval
+over replications within each metric's domain, and percentiles of times over all cases
+from the cumulative incidence of resolution (giving up competes; cases open when the run
+ended are censored), read from the replications' histograms added up.
 """
 
 from __future__ import annotations
@@ -19,44 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from cxsim.scenario.units import format_duration
-from cxsim.statistics import cumulative_incidence_quantiles, mean_ci
+from cxsim.sketch import TimeSketch
+from cxsim.statistics import mean_ci
+from cxsim.tally import CASE_COLUMNS, PER_CASE, TIME_METRICS, Tally
 from cxsim.warmup import suggested_warmup
 
 if TYPE_CHECKING:
     from cxsim.engine.case import Case
     from cxsim.engine.world import Team
     from cxsim.figures import FigureParts, WorstCases
-
-CASE_COLUMNS = (
-    "created",
-    "time_to_resolution",
-    "resolved",
-    "open",
-    "process_time_to_resolution",
-    "process_resolved",
-    "process_open",
-    "gave_up",
-    "orphaned",
-    "orphan_time",
-    "handoffs",
-    "cross_org_handoffs",
-    "repeats",
-    "contacts",
-    "outbound",
-    "customer_effort",
-    "wasted_visits",
-    "broken_promises",
-    "missed_appointments",
-    "visits",
-    "fixed_first_visit",
-    "stream",
-)
-"""One value per counted case; times in minutes; `stream` is the stream's number.
-
-`time_to_resolution` runs to the fix, to the end of an unresolved case (the customer
-gave up: a competing outcome), or, for a case still `open` when the run ended, to that
-end (censored). The same for the root case alone (`process_…`).
-"""
 
 Better = Literal["lower", "higher", "neither"]
 
@@ -175,9 +148,6 @@ CASE_RATES = (
 )
 """Case rates that are shares of all counted cases."""
 
-TIME_METRICS = ("time_to_resolution", "process_time_to_resolution")
-"""Times whose percentiles are reported over all cases."""
-
 PERCENTILES = (50, 90, 99)
 
 
@@ -228,14 +198,22 @@ def measured_until(root: Case, until: float | None) -> float:
 
 
 class Recorder:
-    """Collects one flat row per counted case (a tuple in `CASE_COLUMNS` order)."""
+    """Makes one flat row per counted case (a tuple in `CASE_COLUMNS` order) and folds
+    each block of rows into the replication's `Tally`.
+
+    With `keep_rows`, the rows are kept too, for `arrays()` (tests and traces that read
+    each case); without, memory holds one block of rows at most, whatever the cases.
+    """
 
     BLOCK = 4096
-    """Rows kept as tuples before they are packed into a numpy block (8 bytes a value)."""
+    """Rows kept as tuples before they are folded (and, kept, packed 8 bytes a value)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_rows: bool = False) -> None:
         self.rows: list[tuple[float, ...]] = []
+        self.keep_rows = keep_rows
         self.blocks: list[np.ndarray] = []
+        """The rows folded so far, with `keep_rows`."""
+        self._tally = Tally()
         self.orphaned_after: Counter[str] = Counter()
         """Orphaned cases by the `journey.step` they were left at (first orphaned part)."""
         self.worst: WorstCases | None = None
@@ -292,33 +270,42 @@ class Recorder:
         if self.worst is not None:
             self.worst.consider(case, until)
         if len(self.rows) >= self.BLOCK:
-            self._pack()
+            self._fold()
 
-    def _pack(self) -> None:
-        self.blocks.append(np.array(self.rows, dtype=float).reshape(-1, len(CASE_COLUMNS)))
+    def _fold(self) -> None:
+        if not self.rows:
+            return
+        block = np.array(self.rows, dtype=float).reshape(-1, len(CASE_COLUMNS))
         self.rows.clear()
+        self._tally.fold(block)
+        if self.keep_rows:
+            self.blocks.append(block)
+
+    def tally(self) -> Tally:
+        """What the cases recorded so far add up to."""
+        self._fold()
+        return self._tally
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The columns as numpy arrays."""
-        self._pack()
-        table = np.concatenate(self.blocks)
+        """The rows as one numpy array per column; only with `keep_rows`."""
+        if not self.keep_rows:
+            raise RuntimeError("this recorder keeps no rows: make it with Recorder(keep_rows=True)")
+        self._fold()
+        table = np.concatenate([np.empty((0, len(CASE_COLUMNS))), *self.blocks])
         return {name: table[:, i] for i, name in enumerate(CASE_COLUMNS)}
-
-
-RESOLVED, CENSORED, COMPETING = 1, 0, 2
-"""How each case time ends, for the percentiles: fixed, still open, or never fixed."""
 
 
 @dataclass
 class Replication:
-    """What one replication measured: KPI values and the case times for percentiles."""
+    """What one replication measured: KPI values, and histograms of case times for
+    percentiles; as small whatever the number of cases."""
 
     index: int
     metrics: dict[str, float]
     teams: dict[str, dict[str, float]]
-    times: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
-    """Per time metric (`time_to_resolution`, `streams.NAME.time_to_resolution`): each case's
-    duration, and how it ended (RESOLVED, CENSORED, COMPETING)."""
+    times: dict[str, TimeSketch] = field(repr=False)
+    """Per time metric (`time_to_resolution`, `streams.NAME.time_to_resolution`): its
+    cases' times by how they ended (resolved, censored, competing)."""
     failures: dict[str, float] = field(default_factory=dict)
     """Occurrences of each named failure per counted case."""
     sizes: dict[str, float] = field(default_factory=dict)
@@ -328,14 +315,10 @@ class Replication:
     wait_profile: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     """Waits of the always-open teams by time offered (`Team.waits`), to find the warm-up."""
     streams: dict[str, dict[str, float]] = field(default_factory=dict)
-    """With several streams of work: each stream's case metrics (its percentiles' case
-    times and its rates' sizes are in `times` and `sizes`, under `streams.NAME.`)."""
+    """With several streams of work: each stream's case metrics (its case times and its
+    rates' sizes are in `times` and `sizes`, under `streams.NAME.`)."""
     figures: FigureParts | None = field(default=None, repr=False)
     """What the replication adds to the plots' data (`cxsim.figures`)."""
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if len(values) else math.nan
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -344,23 +327,22 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def replication_metrics(
     index: int,
-    cases: dict[str, np.ndarray],
+    tally: Tally,
     teams: dict[str, Team],
     failure_counts: Mapping[str, int] | None = None,
     streams: Sequence[str] = (),
 ) -> Replication:
-    """KPI values of one replication from its case columns, team and failure counters.
+    """KPI values of one replication from its tally of cases, team and failure counters.
 
     With several `streams` (names in number order), the case metrics of each stream too.
     """
-    metrics, times, sizes = _case_values(cases)
+    sums = tally.sums_of()
+    metrics, times, sizes = _case_values(sums, tally.times_of())
     per_stream: dict[str, dict[str, float]] = {}
     if len(streams) > 1:
-        numbers = cases["stream"]
         for number, name in enumerate(streams):
-            mask = numbers == number
             values, stream_times, stream_sizes = _case_values(
-                {column: array[mask] for column, array in cases.items()}
+                tally.sums_of(number), tally.times_of(number)
             )
             per_stream[name] = values
             prefix = f"streams.{name}."
@@ -383,63 +365,42 @@ def replication_metrics(
         }
         for name, team in teams.items()
     }
-    count = len(cases["resolved"])
-    failures = {name: _ratio(n, count) for name, n in (failure_counts or {}).items()}
+    failures = {name: _ratio(n, sums["cases"]) for name, n in (failure_counts or {}).items()}
     for name, team in teams.items():
         sizes[f"teams.{name}.abandonment_rate"] = float(team.offered)
         sizes[f"teams.{name}.service_level"] = float(team.offered_live - team.abandoned_within)
     return Replication(index, metrics, team_values, times, failures, sizes, streams=per_stream)
 
 
+PER_CASE_METRICS = {
+    "gave_up_rate": "gave_up",
+    "orphan_rate": "orphaned",
+    **{name: name for name in PER_CASE if name not in ("gave_up", "orphaned")},
+}
+"""Case metrics that are a tally's sum of a column (`PER_CASE`) over the counted cases."""
+
+
 def _case_values(
-    cases: dict[str, np.ndarray],
-) -> tuple[dict[str, float], dict[str, tuple[np.ndarray, np.ndarray]], dict[str, float]]:
-    """Case metrics of some cases, their times for percentiles, and the sizes of rates."""
-    resolved = cases["resolved"].astype(bool)
-    process_resolved = cases["process_resolved"].astype(bool)
-    contacts = cases["contacts"]
-    visits = cases["visits"]
-    visited = visits > 0
+    sums: Mapping[str, float], times: dict[str, TimeSketch]
+) -> tuple[dict[str, float], dict[str, TimeSketch], dict[str, float]]:
+    """Case metrics of some cases from their sums, their times, and the sizes of rates."""
+    cases, visited = sums["cases"], sums["visited"]
     metrics = {
-        "time_to_resolution": _mean(cases["time_to_resolution"][resolved]),
-        "process_time_to_resolution": _mean(cases["process_time_to_resolution"][process_resolved]),
-        "resolved_rate": _mean(resolved),
-        "gave_up_rate": _mean(cases["gave_up"]),
-        "orphan_rate": _mean(cases["orphaned"]),
-        "orphan_time": _mean(cases["orphan_time"]),
-        "handoffs": _mean(cases["handoffs"]),
-        "cross_org_handoffs": _mean(cases["cross_org_handoffs"]),
-        "repeats": _mean(cases["repeats"]),
-        "contacts": _mean(contacts),
-        "outbound": _mean(cases["outbound"]),
-        "customer_effort": _mean(cases["customer_effort"]),
-        "wasted_visits": _mean(cases["wasted_visits"]),
-        "broken_promises": _mean(cases["broken_promises"]),
-        "missed_appointments": _mean(cases["missed_appointments"]),
-        "truck_rolls": _mean(visits[visited]),
-        "first_time_fix_rate": _mean(cases["fixed_first_visit"][visited]),
-        "first_contact_resolution": _mean(resolved & (contacts == 1)),
-        "repeat_contact_rate": _mean(contacts > 1),
-        "cases": float(len(resolved)),
-    }
-    times = {
-        "time_to_resolution": (
-            cases["time_to_resolution"],
-            _status(resolved, cases["open"].astype(bool)),
+        "time_to_resolution": _ratio(sums["resolved_time"], sums["resolved"]),
+        "process_time_to_resolution": _ratio(
+            sums["process_resolved_time"], sums["process_resolved"]
         ),
-        "process_time_to_resolution": (
-            cases["process_time_to_resolution"],
-            _status(process_resolved, cases["process_open"].astype(bool)),
-        ),
+        "resolved_rate": _ratio(sums["resolved"], cases),
+        **{metric: _ratio(sums[column], cases) for metric, column in PER_CASE_METRICS.items()},
+        "truck_rolls": _ratio(sums["visits"], visited),
+        "first_time_fix_rate": _ratio(sums["fixed_first_visit"], visited),
+        "first_contact_resolution": _ratio(sums["first_contact_resolution"], cases),
+        "repeat_contact_rate": _ratio(sums["repeat_contact"], cases),
+        "cases": cases,
     }
-    sizes = dict.fromkeys(CASE_RATES, float(len(resolved)))
-    sizes["first_time_fix_rate"] = float(visited.sum())
+    sizes = dict.fromkeys(CASE_RATES, cases)
+    sizes["first_time_fix_rate"] = visited
     return metrics, times, sizes
-
-
-def _status(resolved: np.ndarray, still_open: np.ndarray) -> np.ndarray:
-    """RESOLVED, CENSORED (open when the run ended) or COMPETING (ended unresolved)."""
-    return np.where(resolved, RESOLVED, np.where(still_open, CENSORED, COMPETING)).astype(np.int8)
 
 
 # --- across replications -----------------------------------------------------------------
@@ -474,13 +435,6 @@ def pooled_counts(
         return None
     pairs = [(v, n) for v, n in zip(values, sizes, strict=True) if n and not math.isnan(v)]
     return sum(v * n for v, n in pairs), sum(n for _, n in pairs)  # type: ignore[operator]
-
-
-def time_quantiles(
-    durations: np.ndarray, status: np.ndarray, quantiles: Sequence[float]
-) -> list[float]:
-    """Quantiles of a case time: resolution, with giving up competing and open cases censored."""
-    return cumulative_incidence_quantiles(durations, status, quantiles)
 
 
 def _summary(metric: Metric, key: str, replications: Sequence[Replication]) -> dict[str, Any]:
@@ -528,9 +482,8 @@ def _case_summary(prefix: str, replications: Sequence[Replication]) -> dict[str,
     for metric in CASE_METRICS:
         metrics[metric.name] = _summary(metric, prefix + metric.name, replications)
     for name in TIME_METRICS:
-        durations = np.concatenate([r.times[prefix + name][0] for r in replications])
-        status = np.concatenate([r.times[prefix + name][1] for r in replications])
-        values = time_quantiles(durations, status, [p / 100 for p in PERCENTILES])
+        pooled = TimeSketch.merged(r.times[prefix + name] for r in replications)
+        values = pooled.quantiles([p / 100 for p in PERCENTILES])
         for p, value in zip(PERCENTILES, values, strict=True):
             metrics[name][f"p{p}"] = None if math.isinf(value) else value
     return metrics

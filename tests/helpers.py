@@ -9,6 +9,7 @@ import numpy as np
 from cxsim.engine import build_world, run_world
 from cxsim.engine.case import Case
 from cxsim.engine.world import World
+from cxsim.metrics import Recorder
 from cxsim.scenario import Scenario, parse_scenario
 
 
@@ -18,12 +19,12 @@ def scenario(text: str, *overrides: str) -> Scenario:
 
 
 class Run:
-    """One replication run with histories kept, and every case it opened."""
+    """One replication run with histories and rows kept, and every case it opened."""
 
     def __init__(self, model: Scenario, seed: int = 1) -> None:
         self.world: World = build_world(model, np.random.SeedSequence(seed), history=True)
         self.cases: dict[int, Case] = {}
-        recorder = self.world.recorder
+        recorder = self.world.recorder = Recorder(keep_rows=True)
         closed = recorder.case_closed
 
         def keep(case: Case, until: float | None = None) -> None:

@@ -10,7 +10,7 @@ import pytest
 from cxsim import run
 from cxsim.assertions import judge, parse_assertion
 from cxsim.measures import Measurement, MetricRef, measure, parse_metric
-from cxsim.metrics import metric_ci, time_quantiles
+from cxsim.metrics import metric_ci
 from cxsim.scenario import ScenarioError, parse_scenario
 from cxsim.statistics import mean_ci
 from tests.helpers import small_queue
@@ -151,7 +151,7 @@ def test_a_percentile_interval_comes_from_per_replication_percentiles() -> None:
     ref = parse_metric("time_to_resolution.p90", ["phone"])
     assert ref == MetricRef(ref.metric, None, "p90")
     measured = measure(results.replications, ref)
-    each = [time_quantiles(*r.times["time_to_resolution"], [0.9])[0] for r in results.replications]
+    each = [r.times["time_to_resolution"].quantiles([0.9])[0] for r in results.replications]
     expected = metric_ci(ref.metric, each)
     assert measured.value == expected["mean"]
     assert [measured.low, measured.high] == expected["ci95"]

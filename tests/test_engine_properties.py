@@ -100,7 +100,7 @@ def test_waits_are_never_negative_and_occupancy_is_a_fraction(params: dict, seed
         e.details["waited"] for case in cases for e in case.history or [] if "waited" in e.details
     ]
     assert all(w >= 0 for w in waits)
-    replication = replication_metrics(0, world.recorder.arrays(), world.teams)
+    replication = replication_metrics(0, world.recorder.tally(), world.teams)
     for values in replication.teams.values():
         occupancy = values["occupancy"]
         assert np.isnan(occupancy) or 0 <= occupancy <= 1 + 1e-12

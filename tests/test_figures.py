@@ -124,7 +124,7 @@ def test_replication_zero_keeps_histories_without_changing_a_number() -> None:
     told = simulate(model, seed, 0)
     world = build_world(model, seed)
     run_world(world)
-    plain = replication_metrics(0, world.recorder.arrays(), world.teams, world.failure_counts)
+    plain = replication_metrics(0, world.recorder.tally(), world.teams, world.failure_counts)
     assert told.metrics == plain.metrics and told.teams == plain.teams
 
 

@@ -151,7 +151,7 @@ def test_a_contact_waiting_past_the_overflow_time_is_answered_by_the_overflow_te
     assert agents.wait_sum == 0 + 2 + 10
     assert (generalists.offered, generalists.answered, generalists.answered_overflow) == (0, 0, 1)
     assert (agents.busy_area, generalists.busy_area) == (20, 10)
-    values = replication_metrics(0, run.world.recorder.arrays(), run.world.teams).teams
+    values = replication_metrics(0, run.world.recorder.tally(), run.world.teams).teams
     assert math.isnan(values["agents"].pop("booking_to_visit"))  # not a field team
     assert values["agents"] | {"occupancy": 0} == {
         "asa": 4.0,

@@ -41,7 +41,7 @@ SLOW_TECH = """
 )
 def test_every_customer_gives_up_whatever_the_arrival_kind(arrivals: str) -> None:
     done = Run(scenario(SLOW_TECH.format(arrivals=arrivals)))
-    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams)
+    values = replication_metrics(0, done.world.recorder.tally(), done.world.teams)
     assert values.metrics["gave_up_rate"] == 1.0  # ten hours of work, one hour of patience
     assert values.metrics["resolved_rate"] == 0.0
     assert values.metrics["orphan_time"] == 0.0  # the team held every case until it ended
@@ -137,7 +137,7 @@ def test_an_eta_given_for_a_task_is_kept_when_the_task_is_done() -> None:
         (60, "promise"),  # the ETA: expected end at 3 h, plus 30 min
         (180, "promise kept"),  # the task done: the ETA is kept, not broken at 3 h 30
     ]
-    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams).metrics
+    values = replication_metrics(0, done.world.recorder.tally(), done.world.teams).metrics
     assert values["broken_promises"] == 1 and values["outbound"] == 1
 
 
@@ -345,7 +345,7 @@ def test_customers_arriving_by_rate_meet_their_failing_channels_too() -> None:
           - {name: broken_link, probability: 1, effect: {channel_down: {channel: chat, lost: 3min}}}
     """
     done = Run(scenario(text))
-    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams).metrics
+    values = replication_metrics(0, done.world.recorder.tally(), done.world.teams).metrics
     assert values["cases"] >= 1
     assert values["contacts"] == 2  # the chat that fails, then the phone
     assert values["customer_effort"] == 3 + 5
@@ -360,7 +360,7 @@ def test_auto_warmup_is_the_same_whatever_the_number_of_processes() -> None:
 
 def test_a_give_up_on_a_child_case_counts_as_giving_up() -> None:
     done = Run(scenario(CHILDREN))
-    values = replication_metrics(0, done.world.recorder.arrays(), done.world.teams).metrics
+    values = replication_metrics(0, done.world.recorder.tally(), done.world.teams).metrics
     assert (values["resolved_rate"], values["gave_up_rate"]) == (0.0, 1.0)
 
 

@@ -148,10 +148,10 @@ def simulate(
     world.recorder.worst = told
     run_world(world)
     names = [stream.name for stream in world.customer_streams]
-    cases = world.recorder.arrays()
-    replication = replication_metrics(index, cases, world.teams, world.failure_counts, names)
+    tally = world.recorder.tally()
+    replication = replication_metrics(index, tally, world.teams, world.failure_counts, names)
     timelines = told.timelines() if told is not None else None
-    replication.figures = figure_parts(world, cases, timelines)
+    replication.figures = figure_parts(world, tally, timelines)
     replication.warmup = world.warmup
     streams = scenario.customers.stream_specs().values()
     if not any(isinstance(stream.arrivals, CohortArrivals) for stream in streams):
