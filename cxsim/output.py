@@ -124,7 +124,8 @@ def writable_folder(folder: str | Path) -> None:
         except OSError as error:
             raise OutputError(f"{folder}: cannot write there: {reason(error)}") from None
         finally:
-            probe.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the error that made the probe fail is told
+                probe.unlink(missing_ok=True)
     finally:
         for path in made:  # deepest first
             with contextlib.suppress(OSError):

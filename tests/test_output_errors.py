@@ -9,6 +9,7 @@ file is ever left behind, and result files follow the umask.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -299,6 +300,22 @@ def test_a_failed_write_names_the_file_and_leaves_no_temporary(
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(tmp_path / "old.json"))
     assert (tmp_path / "old.json").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["old.json"]
+    monkeypatch.undo()
+    real_fdopen = os.fdopen
+
+    class Full(io.BufferedWriter):
+        def write(self, _: object) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(descriptor: int, *_: object, **__: object) -> io.BufferedWriter:
+        return Full(real_fdopen(descriptor, "wb", buffering=0))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        atomic_write(tmp_path / "new.json", "{}")
+    assert raised.value.filename == str(tmp_path / "new.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["old.json"]
+    monkeypatch.undo()
     with pytest.raises(FileNotFoundError) as missing:
         atomic_write(tmp_path / "nowhere" / "x.json", "{}")
     assert missing.value.filename == str(tmp_path / "nowhere" / "x.json")
