@@ -1,21 +1,31 @@
-"""Monte Carlo: seeds, replications, and the local process pool that runs them.
+"""Monte Carlo: seeds, replications, and the one loop that hands them to an executor.
 
-Replication i draws from `SeedSequence(seed).spawn(n)[i]`; results are put back in
-index order before anything is summed, so the same scenario and seed give identical
-numbers whatever the number of processes. Under `warmup: auto` the replications run
-twice: once to find the warm-up their waits need, then counted from it. A replication
-that fails is recorded, not fatal; Ctrl-C stops the run and keeps the replications
-already finished.
+Replication i draws from `SeedSequence(seed).spawn(n)[i]`, made alone when its turn
+comes (`SeedSequence(seed, spawn_key=(i,))`, the same sequence); results are put back
+in index order before anything is summed, so the same scenario and seed give identical
+numbers whatever runs them: this process, a local pool of processes (`jobs`) or a dask
+cluster (`scheduler`, `cxsim.cluster`). All three are an `Executor`, fed by one loop
+that keeps at most twice as many replications submitted as can run at once: a run of a
+hundred million replications holds no more than a run of ten. Under `warmup: auto` the
+replications run twice: once to find the warm-up their waits need, then counted from
+it. A replication that fails is recorded, not fatal. Ctrl-C, or SIGTERM, stops the run:
+replications not begun are cancelled, those running on this machine's processes are
+stopped, and those already finished are kept. A pool's processes end with the process
+that started them, however it ends.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -27,9 +37,14 @@ from cxsim.scenario import Override, Scenario, load_scenario
 from cxsim.warmup import suggested_warmup
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from cxsim.cluster import Cluster
 
 ReplicationDone = Callable[[Replication], None]
+Outcome = Replication | str
+"""What a replication gives back: its measurements, or why it failed."""
+Finish = Callable[[int, Outcome], None]
 
 
 @dataclass
@@ -96,6 +111,11 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(seed).spawn(replications)
 
 
+def replication_seed(seed: int, index: int) -> np.random.SeedSequence:
+    """Replication `index`'s seed alone: `SeedSequence(seed).spawn(n)[index]` for any n > index."""
+    return np.random.SeedSequence(seed, spawn_key=(index,))
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     try:
@@ -111,10 +131,10 @@ def _replicate(
     warmup: float | None,
     events: EventLog | None = None,
     worst: bool = True,
-) -> Replication | str:
+) -> Outcome:
     recorder = events.recorder(scenario, index) if events is not None else None
     try:
-        outcome: Replication | str = simulate(scenario, seed, index, warmup, recorder, worst)
+        outcome: Outcome = simulate(scenario, seed, index, warmup, recorder, worst)
     except RunawayCase as error:  # the scenario's doing, not the code's: said without a traceback
         outcome = str(error)
     except Exception:  # a failed replication is recorded, not fatal
@@ -133,9 +153,287 @@ def _replicate(
     return outcome
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl-C is handled once, by the parent, which stops the pool
+@dataclass(frozen=True)
+class Job:
+    """What the replications of one pass share: scenario, base seed, warm-up, what to keep.
+
+    Sent once to each process or worker that runs them; a replication is then its index.
+    """
+
+    scenario: Scenario
+    seed: int
+    warmup: float | None = None
+    events: EventLog | None = None
+    worst: bool = True
+
+    def __call__(self, index: int) -> Outcome:
+        """Run replication `index`."""
+        seed = replication_seed(self.seed, index)
+        return _replicate(self.scenario, seed, index, self.warmup, self.events, self.worst)
+
+
+def replicate(job: Job, index: int) -> Outcome:
+    """Run replication `index` of `job` (what a cluster's worker is given to call)."""
+    return job(index)
+
+
+# --- executors ---------------------------------------------------------------------------
+
+
+class Executor(Protocol):
+    """Where the replications of one job run: this process, a local pool, a cluster."""
+
+    @property
+    def slots(self) -> int:
+        """How many replications can run at once."""
+        ...
+
+    def submit(self, index: int) -> None:
+        """Start replication `index`, or queue it to start when a slot frees."""
+
+    def finished(self) -> list[tuple[int, Outcome]]:
+        """Wait until at least one submitted replication is over; each that is, once."""
+        ...
+
+    def stop(self) -> None:
+        """Cancel what has not begun and stop what can be stopped, promptly."""
+
+    def close(self) -> None:
+        """Every submitted replication is over: let go of what the executor holds."""
+
+
+WINDOW = 2
+"""Replications submitted ahead per slot: enough that a slot never waits for the next
+task to arrive, few enough that a huge run holds only a handful."""
+
+
+def _drive(executor: Executor, indexes: Iterable[int], finish: Finish) -> None:
+    """Run replication `indexes` on `executor`, handing each outcome to `finish` as it comes."""
+    todo = iter(indexes)
+    running = 0
+    while True:
+        for index in itertools.islice(todo, max(0, WINDOW * executor.slots - running)):
+            executor.submit(index)
+            running += 1
+        if not running:
+            return
+        for index, outcome in executor.finished():
+            running -= 1
+            finish(index, outcome)
+
+
+@contextmanager
+def _opened(executor: Executor) -> Iterator[Executor]:
+    """The executor, stopped if the block ends early (Ctrl-C), closed when it ends well."""
+    try:
+        yield executor
+    except BaseException:
+        with _signals_held():  # a second Ctrl-C must not leave processes behind
+            executor.stop()
+        raise
+    executor.close()
+
+
+class InProcess:
+    """Replications run here, one after another, when their outcome is asked for."""
+
+    slots = 1
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.queued: list[int] = []
+
+    def submit(self, index: int) -> None:
+        self.queued.append(index)
+
+    def finished(self) -> list[tuple[int, Outcome]]:
+        index = self.queued.pop(0)
+        return [(index, self.job(index))]
+
+    def stop(self) -> None:
+        self.queued.clear()
+
+    def close(self) -> None:
+        pass
+
+
+TRIES = 3
+"""How many times a replication is started before a pool process that dies running it
+(killed from outside, out of memory) makes it a failed replication."""
+
+PARENT_POLL = 0.2
+"""Seconds between a pool process's looks at whether the process that started it lives."""
+
+_job: Job | None = None
+"""In a pool's process: the job its replications belong to (set once, when it starts)."""
+
+
+def _pool_process_started(parent: int, job: Job) -> None:
+    """A pool process's start: hold the job, leave signals to the parent, die with it."""
+    global _job
+    _job = job
+    # the parent handles Ctrl-C and SIGTERM once for all, and stops its processes itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    watcher = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watcher.start()
+
+
+def _watch_parent(parent: int) -> None:
+    # a parent killed outright (SIGKILL) cannot stop its processes: they stop themselves
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def _pool_replicate(index: int) -> Outcome:
+    assert _job is not None, "a pool process runs replications only after it started"
+    return _job(index)
+
+
+class LocalPool:
+    """Replications run on `workers` processes of this machine, each holding the job."""
+
+    def __init__(self, job: Job, workers: int) -> None:
+        self.job = job
+        self.slots = workers
+        self.pending: dict[Future[Outcome], int] = {}
+        self.tries: dict[int, int] = {}
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        # imported here: a one-process run should not pay for multiprocessing's start-up
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            max_workers=self.slots,
+            initializer=_pool_process_started,
+            initargs=(os.getpid(), self.job),
+        )
+
+    def submit(self, index: int) -> None:
+        self.tries[index] = self.tries.get(index, 0) + 1
+        self.pending[self.pool.submit(_pool_replicate, index)] = index
+
+    def finished(self) -> list[tuple[int, Outcome]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+        outcomes, lost = [], []
+        for future in done:
+            index = self.pending.pop(future)
+            try:
+                outcomes.append((index, future.result()))
+            except BrokenProcessPool:
+                lost.append(index)
+        if lost:  # a process died: every replication given to the pool is lost with it
+            lost.extend(self.pending.values())
+            self.pending.clear()
+            self._kill()
+            self.pool = self._start()
+            for index in sorted(lost):
+                if self.tries[index] < TRIES:
+                    self.submit(index)
+                else:
+                    outcomes.append((index, f"its process died {TRIES} times running it"))
+        for index, _ in outcomes:
+            self.tries.pop(index, None)
+        return outcomes
+
+    def stop(self) -> None:
+        self._kill()
+        self.pending.clear()
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+    def _kill(self) -> None:
+        """Kill the pool's processes now and wait for them to be gone."""
+        kill = getattr(self.pool, "kill_workers", None)  # Python 3.14 and later
+        # no public way to reach the processes before that
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        if kill is not None:
+            kill()
+        else:
+            for process in processes:
+                process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # gone before anyone clears up the files they wrote
+            process.join()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM for a short while (in the main thread, where they land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in held.items():
+            signal.signal(sig, previous)
+
+
+@contextmanager
+def _terminate_interrupts() -> Iterator[None]:
+    """While replications run, SIGTERM stops them as Ctrl-C does: what finished is kept.
+
+    Only in the main thread, and only when nobody else handles SIGTERM already.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def connected(scheduler: str | Cluster | None) -> Iterator[Cluster | None]:
+    """The cluster at `scheduler` (an address, or a cluster already connected), or None.
+
+    An address is connected to for the block and let go after it; `cxsim.cluster` (and
+    the `dask` extra it needs) is imported only then.
+    """
+    if scheduler is None or not isinstance(scheduler, str):
+        yield scheduler
+        return
+    from cxsim.cluster import connect
+
+    cluster = connect(scheduler)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def _executor(job: Job, workers: int, cluster: Cluster | None) -> Executor:
+    if cluster is not None:
+        return cluster.executor(job)
+    if workers == 1:
+        return InProcess(job)
+    return LocalPool(job, workers)
+
+
+def _replications(
+    job: Job, count: int, workers: int, cluster: Cluster | None, finish: Finish
+) -> None:
+    """Run replications 0 … count-1 of `job`, handing each outcome to `finish` as it comes."""
+    # replication 0 first: when it tells the worst cases it is the longest, best begun early
+    with _opened(_executor(job, workers, cluster)) as executor:
+        _drive(executor, range(count), finish)
 
 
 def run(
@@ -147,14 +445,17 @@ def run(
     on_replication: ReplicationDone | None = None,
     events: EventLog | None = None,
     worst: bool = True,
+    scheduler: str | Cluster | None = None,
 ) -> Results:
-    """Run a scenario's replications (on `jobs` processes) and return the results.
+    """Run a scenario's replications (on `jobs` processes, or a cluster) and return the results.
 
     `scenario` is a loaded `Scenario` or a path to a YAML file; `overrides` are
     `dotted.path=value` strings applied to a file before validation. Unset
     `replications` and `seed` come from the scenario. With `events`, the replications
     that finish write the event log into its folder (after an interrupt too). `worst`:
-    replication 0 tells its worst cases for the report (`cxsim.figures`).
+    replication 0 tells its worst cases for the report (`cxsim.figures`). `scheduler`:
+    a dask scheduler's address (or a `cxsim.cluster.Cluster`) to run the replications
+    on instead of `jobs` local processes; same seed, same results.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
@@ -164,13 +465,15 @@ def run(
     base_seed = seed if seed is not None else scenario.seed
     if count < 1:
         raise ValueError(f"expected at least one replication, got {count}")
-    seeds = replication_seeds(base_seed, count)
+    if events is not None and scheduler is not None:
+        # a cluster's workers would write their parts into folders of their own machines
+        raise ValueError("an event log is written by this machine's processes: not on a cluster")
     workers = max(1, min(jobs or default_jobs(), count))
     done: dict[int, Replication] = {}
     failed: dict[int, str] = {}
     interrupted = False
 
-    def finish(index: int, outcome: Replication | str) -> None:
+    def finish(index: int, outcome: Outcome) -> None:
         if isinstance(outcome, str):
             failed[index] = outcome
             return
@@ -178,24 +481,29 @@ def run(
         if on_replication is not None:
             on_replication(outcome)
 
-    try:
-        warmup = None
-        if scenario.warmup == "auto":  # a first pass finds the warm-up the run needs
-            pilot: dict[int, Replication] = {}
+    with connected(scheduler) as cluster, _terminate_interrupts():
+        try:
+            warmup = None
+            if scenario.warmup == "auto":  # a first pass finds the warm-up the run needs
+                pilot: dict[int, Replication] = {}
 
-            def keep(index: int, outcome: Replication | str) -> None:
-                if not isinstance(outcome, str):
-                    pilot[index] = outcome
+                def keep(index: int, outcome: Outcome) -> None:
+                    if not isinstance(outcome, str):
+                        pilot[index] = outcome
 
-            _replications(scenario, seeds, workers, None, keep, worst=False)
-            # summed in index order, so the detected warm-up does not depend on --jobs
-            profiles = [pilot[i].wait_profile for i in sorted(pilot)]
-            warmup = suggested_warmup(profiles, scenario.horizon)
-        _replications(scenario, seeds, workers, warmup, finish, events, worst)
-    except KeyboardInterrupt:
-        interrupted = True
+                pilot_job = Job(scenario, base_seed, worst=False)
+                _replications(pilot_job, count, workers, cluster, keep)
+                # summed in index order, so the detected warm-up does not depend on --jobs
+                profiles = [pilot[i].wait_profile for i in sorted(pilot)]
+                warmup = suggested_warmup(profiles, scenario.horizon)
+            job = Job(scenario, base_seed, warmup, events, worst)
+            _replications(job, count, workers, cluster, finish)
+        except KeyboardInterrupt:
+            interrupted = True
     if events is not None:
-        events.join(scenario, sorted(done))
+        # after a Ctrl-C, another must not cut short the saving of what finished
+        with _signals_held() if interrupted else nullcontext():
+            events.join(scenario, sorted(done))
     return Results(
         scenario=scenario,
         seed=base_seed,
@@ -205,51 +513,3 @@ def run(
         interrupted=interrupted,
         overrides=[o.text if isinstance(o, Override) else o for o in overrides],
     )
-
-
-def _replications(
-    scenario: Scenario,
-    seeds: list[np.random.SeedSequence],
-    workers: int,
-    warmup: float | None,
-    finish: Callable[[int, Replication | str], None],
-    events: EventLog | None = None,
-    worst: bool = True,
-) -> None:
-    """Run one replication per seed, here or on a pool, handing each outcome to `finish`."""
-    if workers == 1:
-        for index, child in enumerate(seeds):
-            finish(index, _replicate(scenario, child, index, warmup, events, worst))
-    else:
-        _run_pool(scenario, seeds, workers, warmup, finish, events, worst)
-
-
-def _run_pool(
-    scenario: Scenario,
-    seeds: list[np.random.SeedSequence],
-    workers: int,
-    warmup: float | None,
-    finish: Callable[[int, Replication | str], None],
-    events: EventLog | None,
-    worst: bool,
-) -> None:
-    # imported here: a one-process run should not pay for multiprocessing's start-up
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    executor = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
-    pending: dict[Future[Replication | str], int] = {}
-    try:
-        for index, child in enumerate(seeds):
-            pending[executor.submit(_replicate, scenario, child, index, warmup, events, worst)] = (
-                index
-            )
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                finish(pending.pop(future), future.result())
-    except BaseException:
-        # replications already running finish before the process can exit in any case; with
-        # an event log, wait for them here, so the parts they write are cleared up after them
-        executor.shutdown(wait=events is not None, cancel_futures=True)
-        raise
-    executor.shutdown()
