@@ -18,16 +18,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cxsim.assertions import parse_assertion
 from cxsim.measures import MEAN, parse_metric
 from cxsim.metrics import CASE_METRICS, TEAM_METRICS, Metric, Replication, mean_ci
-from cxsim.montecarlo import Results, run
+from cxsim.montecarlo import Results, connected, run
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.scenario.units import UNDEFINED, Unit, duration_unit, format_duration
 from cxsim.table import format_value, row_unit
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 Verdict = Literal["better", "worse", "negligible", "no detectable difference", "no verdict"]
 
@@ -320,20 +323,23 @@ def compare(
     seed: int | None = None,
     jobs: int | None = None,
     min_effects: Mapping[str, float] | None = None,
+    scheduler: str | Cluster | None = None,
 ) -> Comparison:
     """Run `base` and `variant` on common random numbers and compare every metric.
 
     Unset `replications` and `seed` come from the base scenario and are used for both
     runs, whatever the variant's file says: the pairing needs the same seeds.
     `min_effects` (from `parse_min_effects`) replace the default min effects.
+    `scheduler`: a dask cluster to run both on (`cxsim.montecarlo.run`).
     """
     count = replications if replications is not None else base.replications
     common_seed = seed if seed is not None else base.seed
-    first = run(base, count, common_seed, jobs)
-    if first.interrupted:  # Ctrl-C stops the comparison, not only its first half
-        second = Results(variant, common_seed, count, [], interrupted=True)
-    else:
-        second = run(variant, count, common_seed, jobs)
+    with connected(scheduler) as cluster:
+        first = run(base, count, common_seed, jobs, scheduler=cluster)
+        if first.interrupted:  # Ctrl-C stops the comparison, not only its first half
+            second = Results(variant, common_seed, count, [], interrupted=True)
+        else:
+            second = run(variant, count, common_seed, jobs, scheduler=cluster)
     return compare_results(first, second, min_effects)
 
 

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxsim.measures import (
     Measurement,
@@ -30,9 +30,12 @@ from cxsim.measures import (
     parse_metric,
 )
 from cxsim.metrics import Replication
-from cxsim.montecarlo import run
+from cxsim.montecarlo import connected, run
 from cxsim.output import atomic_write, file_sha256, run_folder, to_json, version
 from cxsim.scenario import Override, Problem, Scenario, ScenarioError, load_scenario, parse_override
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 DEFAULT_METRICS = ("time_to_resolution", "resolved_rate")
 """Metrics of a sweep without `--metric`; each team's `asa` and `occupancy` come on top."""
@@ -188,22 +191,30 @@ def sweep(
     seed: int | None = None,
     jobs: int | None = None,
     on_replication: Callable[[Replication], None] | None = None,
+    scheduler: str | Cluster | None = None,
 ) -> Sweep:
-    """Run the scenario file at `path` at every point of the grid; measure `metrics`."""
+    """Run the scenario file at `path` at every point of the grid; measure `metrics`.
+
+    The points run one after another, each on `jobs` local processes or, with
+    `scheduler`, on a dask cluster connected to once for the whole grid.
+    """
     parsed, grid, scenarios = plan(path, varies, overrides)
     base = scenarios[0]
     refs = metric_refs(base, metrics)
     count = replications if replications is not None else base.replications
     common_seed = seed if seed is not None else base.seed
     result = Sweep(base, Path(path), parsed, refs, [], common_seed, count, list(overrides))
-    for point, scenario in zip(grid, scenarios, strict=True):
-        results = run(scenario, count, common_seed, jobs, on_replication=on_replication)
-        done = Point(point, results.replications, failed=results.failed)
-        done.measurements = {str(ref): measure(results.replications, ref) for ref in refs}
-        result.points.append(done)
-        if results.interrupted:
-            result.interrupted = True
-            break
+    with connected(scheduler) as cluster:
+        for point, scenario in zip(grid, scenarios, strict=True):
+            results = run(
+                scenario, count, common_seed, jobs, on_replication=on_replication, scheduler=cluster
+            )
+            done = Point(point, results.replications, failed=results.failed)
+            done.measurements = {str(ref): measure(results.replications, ref) for ref in refs}
+            result.points.append(done)
+            if results.interrupted:
+                result.interrupted = True
+                break
     return result
 
 

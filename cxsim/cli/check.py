@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,6 +29,9 @@ from cxsim.junit import write_junit
 from cxsim.montecarlo import default_jobs
 from cxsim.output import atomic_write, reason, to_json
 from cxsim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 
 @click.command("check")
@@ -61,6 +65,7 @@ def check_command(
     replications: int | None,
     seed: int | None,
     jobs: int | None,
+    scheduler: Cluster | None,
     overrides: tuple[str, ...],
     junit: Path | None,
     baseline: Path | None,
@@ -92,7 +97,7 @@ def check_command(
     count = replications or model.replications
     workers = jobs or default_jobs()
     results, writer = run_recorded(
-        model, scenario, count, seed, workers, out, overrides, worst=False
+        model, scenario, count, seed, workers, out, overrides, worst=False, scheduler=scheduler
     )
     code = report_failed([results])
     if not results.replications:

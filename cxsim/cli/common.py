@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from cxsim.eventlog import EventLog
 from cxsim.metrics import Replication
@@ -17,6 +19,9 @@ from cxsim.montecarlo import Results, run
 from cxsim.output import OutputError, RunWriter, writable_folder
 from cxsim.scenario import Override, Problem, ScenarioError, load_scenario
 from cxsim.scenario.models import Scenario
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -85,7 +90,7 @@ def interrupts_held() -> Iterator[None]:
 
 
 def common_run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """-r, --seed, --jobs and --set, as `cxsim run` has them."""
+    """-r, --seed, --jobs and --scheduler, as `cxsim run` has them."""
     options = [
         click.option(
             "-r",
@@ -101,10 +106,39 @@ def common_run_options(command: Callable[..., None]) -> Callable[..., None]:
             type=click.IntRange(min=1),
             help="Processes to run replications on (default: all cores).",
         ),
+        click.option(
+            "--scheduler",
+            envvar="CXSIM_SCHEDULER",
+            metavar="ADDRESS",
+            callback=scheduler_connected,
+            help="Run the replications on the dask cluster whose scheduler is at ADDRESS "
+            "instead of --jobs local processes (needs cxsim[dask]; default: "
+            "$CXSIM_SCHEDULER).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def scheduler_connected(
+    ctx: click.Context, _param: click.Parameter, address: str | None
+) -> Cluster | None:
+    """The cluster `--scheduler` names, connected for the command; exit 2 if it cannot be."""
+    if not address:
+        return None
+    # imported here: a run without a scheduler needs neither this module nor dask
+    from cxsim.cluster import ClusterError, connect
+
+    source = ctx.get_parameter_source("scheduler")
+    where = "CXSIM_SCHEDULER" if source == ParameterSource.ENVIRONMENT else "--scheduler"
+    try:
+        cluster = connect(address)
+    except ClusterError as error:
+        click.echo(f"{where}={address}: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    ctx.call_on_close(cluster.close)
+    return cluster
 
 
 def set_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -163,11 +197,12 @@ def run_recorded(
     overrides: tuple[str, ...],
     events: tuple[str, ...] = (),
     worst: bool = True,
+    scheduler: Cluster | None = None,
 ) -> tuple[Results, RunWriter]:
     """Run with a progress bar, checkpointing each finished replication as it comes.
 
     `events` names the event-log formats to write into the run folder; `worst`: tell
-    the worst cases for a report.
+    the worst cases for a report; `scheduler`: the cluster to run on, if any.
     """
     try:  # made and tried before the run: a folder that takes no files fails now, not after it
         writer = RunWriter(out, model.name, scenario)
@@ -181,6 +216,17 @@ def run_recorded(
             writer.replication_done(replication)
             tick(replication)
 
-        results = run(model, count, seed, workers, on_replication=done, events=log, worst=worst)
+        results = run(
+            model,
+            count,
+            seed,
+            workers,
+            on_replication=done,
+            events=log,
+            worst=worst,
+            scheduler=scheduler,
+        )
+    if results.interrupted:  # what finished is saved next: another Ctrl-C must not cut it short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     results.overrides = list(overrides)
     return results, writer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +26,9 @@ from cxsim.compare import compare, format_comparison, parse_min_effects
 from cxsim.montecarlo import default_jobs
 from cxsim.output import reason, to_json
 from cxsim.scenario import Problem, ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 
 def _named_set_both(
@@ -64,6 +68,7 @@ def compare_command(
     replications: int | None,
     seed: int | None,
     jobs: int | None,
+    scheduler: Cluster | None,
     overrides: tuple[str, ...],
     both: tuple[str, ...],
     min_effects: tuple[str, ...],
@@ -91,7 +96,9 @@ def compare_command(
         click.echo(str(error), err=True)
         sys.exit(EXIT_BAD_INPUT)
     writable(out, "--out")  # before the runs: a folder that takes no files fails now
-    comparison = compare(first, second, replications, seed, jobs or default_jobs(), chosen)
+    comparison = compare(
+        first, second, replications, seed, jobs or default_jobs(), chosen, scheduler
+    )
     comparison.set_both = list(both)
     comparison.base.overrides = list(both)
     comparison.variant.overrides = [*both, *overrides]

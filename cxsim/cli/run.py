@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +26,9 @@ from cxsim.output import to_json
 from cxsim.scenario import ScenarioError
 from cxsim.scenario.problems import did_you_mean, one_of
 from cxsim.table import summary_table
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 
 @click.command("run")
@@ -51,6 +55,7 @@ def run_command(
     replications: int | None,
     seed: int | None,
     jobs: int | None,
+    scheduler: Cluster | None,
     overrides: tuple[str, ...],
     out: Path,
     events: tuple[str, ...],
@@ -58,6 +63,9 @@ def run_command(
     no_plots: bool,
 ) -> None:
     """Run SCENARIO's replications and summarize them."""
+    if events and scheduler is not None:
+        # a cluster's workers would write their parts of the log on their own machines
+        raise click.UsageError("--events writes the log from this machine: not with --scheduler")
     try:
         model = load(scenario, overrides)
     except ScenarioError as error:
@@ -66,7 +74,16 @@ def run_command(
     count = replications or model.replications
     workers = jobs or default_jobs()
     results, writer = run_recorded(
-        model, scenario, count, seed, workers, out, overrides, events, worst=not no_plots
+        model,
+        scenario,
+        count,
+        seed,
+        workers,
+        out,
+        overrides,
+        events,
+        worst=not no_plots,
+        scheduler=scheduler,
     )
     if not results.replications:
         writer.discard()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +25,9 @@ from cxsim.montecarlo import default_jobs
 from cxsim.output import reason
 from cxsim.scenario import Problem, ScenarioError, load_scenario
 from cxsim.sweep import format_sweep, plan, sweep, write_sweep
+
+if TYPE_CHECKING:
+    from cxsim.cluster import Cluster
 
 
 @click.command("sweep")
@@ -54,6 +58,7 @@ def sweep_command(
     replications: int | None,
     seed: int | None,
     jobs: int | None,
+    scheduler: Cluster | None,
     overrides: tuple[str, ...],
     out: Path,
 ) -> None:
@@ -67,7 +72,15 @@ def sweep_command(
         count = replications or model.replications
         with progress(count * len(grid), model.name) as tick:
             result = sweep(
-                scenario, varies, metrics, overrides, count, seed, jobs or default_jobs(), tick
+                scenario,
+                varies,
+                metrics,
+                overrides,
+                count,
+                seed,
+                jobs or default_jobs(),
+                tick,
+                scheduler,
             )
     except ScenarioError as error:
         bad_input(error)
