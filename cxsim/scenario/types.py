@@ -88,11 +88,26 @@ class Exponential(Model):
     exponential: Params
 
 
+SPREAD = 100.0
+"""The largest standard deviation a distribution may have, in means. Past it a lognormal
+or gamma puts nearly every draw at 0 and a few beyond any horizon: the mean is kept in
+arithmetic only, and a run of it would mislead."""
+
+
 class MeanSd(Model):
     """A distribution given by its mean and standard deviation."""
 
     mean: Annotated[Duration, Field(gt=0)]
     sd: Annotated[Duration, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _spread(self) -> MeanSd:
+        if self.sd > SPREAD * self.mean:
+            raise ValueError(
+                f"sd is {self.sd / self.mean:.3g} times the mean: nearly every draw would be 0 "
+                f"and a few beyond any horizon, expected sd at most {SPREAD:g} times the mean"
+            )
+        return self
 
 
 class Lognormal(Model):

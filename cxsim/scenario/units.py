@@ -52,9 +52,25 @@ def _parse(value: object, pattern: re.Pattern[str], what: str, examples: str, pe
     return result
 
 
+SHORTEST = 1 / 60_000
+"""The shortest duration other than 0: a millisecond. Shorter ones are lost in rounding."""
+
+LONGEST = 100 * 365 * 1440.0
+"""The longest duration: a hundred years. Longer ones overflow the arithmetic of a run."""
+
+
 def parse_duration(value: object) -> float:
-    """A duration (`45s`, `30min`, `2h`, `3d`, `1w` or a bare number of minutes) in minutes."""
-    return _parse(value, _DURATION, "duration", "45s, 30min, 2h, 3d or 1w", per=False)
+    """A duration (`45s`, `30min`, `2h`, `3d`, `1w` or a bare number of minutes) in minutes.
+
+    It is 0, or between a millisecond and a hundred years: outside that range the
+    arithmetic of a run underflows or overflows, and no service process takes that long.
+    """
+    minutes = _parse(value, _DURATION, "duration", "45s, 30min, 2h, 3d or 1w", per=False)
+    if minutes > LONGEST:
+        raise ValueError(f"expected a duration of at most 100 years, got {value!r}")
+    if 0 < minutes < SHORTEST:
+        raise ValueError(f"expected 0 or a duration of at least 1 ms, got {value!r}")
+    return minutes
 
 
 def parse_rate(value: object) -> float:
