@@ -18,6 +18,7 @@ from cxsim.calendars import Slots, business_hours, staffing
 from cxsim.engine.arrivals import arrivals
 from cxsim.engine.case import Ownership
 from cxsim.engine.journey import build_journey, open_child
+from cxsim.engine.runaway import INSTANT_LIMIT, run_until
 from cxsim.engine.seats import Seats
 from cxsim.engine.streams import Streams
 from cxsim.engine.world import Team, World, customer_streams
@@ -114,11 +115,16 @@ def build_world(
 def run_world(world: World) -> None:
     """Run to the horizon, follow the counted cases still open, record what is left open."""
     env = world.env
-    env.run(until=world.horizon)
+    limit = INSTANT_LIMIT + 100 * sum(
+        stream.arrivals.cohort
+        for stream in world.scenario.customers.stream_specs().values()
+        if isinstance(stream.arrivals, CohortArrivals)
+    )
+    run_until(env, world.horizon, limit)
     drain = drain_of(world.scenario)
     if world.open_counted and drain > 0:
         world.drained = env.event()
-        env.run(until=world.drained | env.timeout(drain))
+        run_until(env, world.drained | env.timeout(drain), limit)
     end = env.now
     for team in world.teams.values():
         team.staff(team.capacity, end)  # closes the staffed time integral (at the horizon)

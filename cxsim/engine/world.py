@@ -18,6 +18,7 @@ import simpy
 
 from cxsim.distributions import CaseSampler, Draw
 from cxsim.engine.case import Ownership
+from cxsim.engine.runaway import too_many_cases
 from cxsim.engine.streams import Streams
 from cxsim.engine.waiting import People
 from cxsim.engine.week import WeekProfile
@@ -377,8 +378,12 @@ class World:
         self.horizon = self.scenario.horizon
 
     def next_id(self) -> int:
-        """A new case number, counting from 1."""
-        return next(self.ids)
+        """A new case number, counting from 1; past the scenario's `max_cases`, the
+        replication stops (`RunawayCase`)."""
+        number = next(self.ids)
+        if number > self.scenario.max_cases:
+            raise too_many_cases(self.scenario.max_cases, self.env.now)
+        return number
 
 
 def customer_streams(scenario: Scenario, streams: Streams) -> list[CustomerStream]:

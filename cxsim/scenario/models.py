@@ -136,6 +136,17 @@ GiveUpAfter = Annotated[
 ]
 
 
+FOLLOW_UP_AT_LEAST = 1.0
+"""Minutes a customer waits at the least before following up: sooner, a case whose team
+answers follow-ups in no time would follow up without end while the clock barely moves."""
+
+
+def _at_least_a_minute(minutes: float) -> float:
+    if minutes < FOLLOW_UP_AT_LEAST:
+        raise ValueError(f"expected at least 1 min between follow-ups, got {minutes:g} min")
+    return minutes
+
+
 class Behaviour(Model):
     """How customers behave while they wait; a segment's values override the customers' own."""
 
@@ -169,7 +180,7 @@ class Behaviour(Model):
         "instead: one they use that is open or takes messages (email, social, sms, web, app), "
         "answered by the same team (any team, for a follow-up); default 0",
     )
-    follow_up_after: Annotated[Duration, Field(gt=0)] | None = Field(
+    follow_up_after: Annotated[Duration, AfterValidator(_at_least_a_minute)] | None = Field(
         None,
         description="contact again when nothing has happened for this long, or at once when a "
         "promise breaks unannounced; none: the customer only waits",
@@ -707,6 +718,11 @@ Warmup = Annotated[
 """A warm-up: a duration, or `auto` (detected from the run's own waits)."""
 
 
+MAX_CASES = 100_000_000
+"""Cases a replication may open by default: about ten years of a large operator's work,
+and tens of gigabytes of memory if they were all open at once."""
+
+
 class Scenario(Model):
     """One service process to simulate: time, teams, customers and journeys."""
 
@@ -733,6 +749,12 @@ class Scenario(Model):
     )
     replications: Annotated[int, Field(ge=1)] = 10
     seed: Annotated[int, Field(ge=0)] = 0
+    max_cases: Annotated[int, Field(ge=1)] = Field(
+        MAX_CASES,
+        description="most cases a replication may open, child cases included: a scenario "
+        "expecting more is refused, a replication opening more is stopped (default 100 "
+        "million; raise it for bigger runs)",
+    )
     organizations: dict[str, Organization] = Field(default_factory=dict)
     calendars: dict[str, Calendar] = Field(
         default_factory=dict,

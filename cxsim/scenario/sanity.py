@@ -13,15 +13,18 @@ its line.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from cxsim.scenario.means import mean_of
+from cxsim.scenario.means import mean_of, mean_rate
 from cxsim.scenario.models import (
+    CohortArrivals,
     DelayEffect,
     DropEffect,
+    FailFixEffect,
     Failure,
     Scenario,
     Step,
@@ -70,6 +73,84 @@ def sense_problems(scenario: Scenario) -> Found:
             if not any(_passes_time(scenario, journey_name, name) for name in group):
                 found.append(((*base, "steps", group[0]), _spinning(group)))
     found.extend(_aged_elsewhere(scenario, ()))
+    found.extend(_case_counts(scenario))
+    found.extend(_repairs_never_hold(scenario, instant=True))
+    return found
+
+
+def _case_counts(scenario: Scenario) -> Found:
+    """Streams expected to bring less than one case over the horizon, and a scenario
+    expecting more cases a replication than its `max_cases`."""
+    found: Found = []
+    several = scenario.customers.streams is not None
+    expected = 0.0
+    for name, stream in scenario.customers.stream_specs().items():
+        path: Path = (
+            ("customers", "streams", name, "arrivals") if several else ("customers", "arrivals")
+        )
+        arrivals = stream.arrivals
+        rate = mean_rate(arrivals)
+        cases = float(arrivals.cohort) if isinstance(arrivals, CohortArrivals) else math.nan
+        if rate is not None:
+            cases = rate * scenario.horizon
+            if cases < 1:
+                over = format_duration(scenario.horizon)
+                message = (
+                    f"{_figure(rate * 1440)} arrivals a day over {over} is {_figure(cases)} "
+                    "cases: most replications would have none, expected a rate that brings "
+                    "at least one case over the horizon"
+                )
+                found.append((path, message))
+        if not math.isnan(cases):
+            expected += cases
+    if expected > scenario.max_cases:
+        message = (
+            f"{_figure(expected)} cases expected a replication (arrivals over "
+            f"{format_duration(scenario.horizon)}) is more than max_cases "
+            f"({scenario.max_cases:,}): the run would take days and eat the machine's memory, "
+            "expected fewer arrivals, a shorter horizon, or a larger max_cases"
+        )
+        found.append((("customers",), message))
+    return found
+
+
+def _figure(value: float) -> str:
+    """A count or rate for a message: plain when it reads well, else in powers of ten."""
+    return f"{value:,.0f}" if 1 <= value < 1e9 else f"{value:.3g}"
+
+
+def _repairs_never_hold(scenario: Scenario, instant: bool) -> Found:
+    """`fail_fix` failures that always happen: every repair fails again, without end.
+
+    With `instant`, those where no time passes (the problem comes back at once, at a step
+    that takes no time): the run would never finish. Otherwise those where time passes:
+    the cases stay open until the run stops.
+    """
+    found: Found = []
+    for index, failure in enumerate(scenario.failures):
+        effect = failure.effect
+        if not isinstance(effect, FailFixEffect) or failure.probability < 1:
+            continue
+        steps = [
+            (journey_name, step_name)
+            for journey_name, journey in scenario.journeys.items()
+            for step_name, step in journey.steps.items()
+            if _applies(failure, journey_name, step_name, getattr(step, "team", None))
+        ]
+        at_once = mean_of(effect.fail_fix.after) == 0 and any(
+            not _passes_time(scenario, journey_name, step_name) for journey_name, step_name in steps
+        )
+        if steps and at_once == instant:
+            what = (
+                "opens another one at once, for ever, and the run would never finish"
+                if instant
+                else "opens another one: the cases stay open until the run stops"
+            )
+            message = (
+                f"a fail_fix with probability 1 never lets a repair hold: every case passing "
+                f"the step {what}, expected a probability below 1"
+            )
+            found.append((("failures", index, "probability"), message))
     return found
 
 
@@ -125,6 +206,7 @@ def sense_warnings(scenario: Scenario) -> Found:
                     f"expected a window of at most {format_duration(span)}"
                 )
                 found.append(((*base, "steps", step_name, "window"), message))
+    found.extend(_repairs_never_hold(scenario, instant=False))
     for load in workloads(scenario):
         if load.ratio >= OVERLOAD:
             found.append((("teams", load.team, "size"), _overloaded(scenario, load)))
