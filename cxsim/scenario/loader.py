@@ -29,7 +29,7 @@ from cxsim.scenario.types import DISTRIBUTIONS
 from cxsim.scenario.yamlfile import Path as DataPath
 from cxsim.scenario.yamlfile import dotted, read_yaml
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,13 @@ from yaml.scanner import Scanner
 
 from cxsim.scenario.problems import Problem
 
-MAX_NODES = 200_000
-"""Values built from one file at most; aliases count each time they are expanded."""
+MAX_NODES = 50_000
+"""Values read from one file at most (the largest shipped scenario has a few hundred);
+aliases count each time they are expanded. Counted as the file is read, so a huge file
+is refused after that many values, not after all of them."""
+
+MAX_DEPTH = 64
+"""Mappings and lists nested in one another at most (a scenario needs about eight)."""
 
 Path = tuple[str | int, ...]
 
@@ -61,6 +66,25 @@ class _Composer(Reader, Scanner, Parser, Composer, _CoreResolver):
         Parser.__init__(self)
         Composer.__init__(self)
         _CoreResolver.__init__(self)
+        self.depth = 0
+        self.composed = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """A node, refused at its place when it nests too deep or is one too many."""
+        self.depth += 1
+        self.composed += 1
+        try:
+            if self.depth > MAX_DEPTH or self.composed > MAX_NODES:
+                mark = self.peek_event().start_mark
+                problem = (
+                    f"nested more than {MAX_DEPTH} deep"
+                    if self.depth > MAX_DEPTH
+                    else f"more than {MAX_NODES:,} values, expected a scenario of a reasonable size"
+                )
+                raise yaml.composer.ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -203,6 +227,6 @@ def read_yaml(text: str, source: str) -> YamlDocument:
         return YamlDocument(None, problems=[Problem(source, "", "nested too deeply")])
     except _TooBig as too_big:
         where = builder.where(too_big.node)
-        message = f"more than {MAX_NODES} values (an alias expanding without end?)"
+        message = f"more than {MAX_NODES:,} values (an alias expanding without end?)"
         return YamlDocument(None, problems=[Problem(where, "", message)])
     return YamlDocument(data, builder.positions, builder.problems)
