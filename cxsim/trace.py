@@ -15,7 +15,7 @@ from cxsim import narration
 from cxsim.engine import build_world, run_world
 from cxsim.engine.case import Case, Event
 from cxsim.metrics import CASE_COLUMNS, Recorder, case_row
-from cxsim.montecarlo import replication_seeds
+from cxsim.montecarlo import replication_seed
 from cxsim.scenario.models import Scenario
 from cxsim.scenario.problems import Problem, ScenarioError, did_you_mean, one_of
 from cxsim.scenario.units import format_duration
@@ -76,9 +76,7 @@ def trace(
         message = f"expected one of {one_of(WORST_METRICS)}, got {worst!r}{hint}"
         raise ScenarioError([Problem("--worst", "", message)])
     base = seed if seed is not None else scenario.seed
-    world = build_world(
-        scenario, replication_seeds(base, replication + 1)[replication], history=True
-    )
+    world = build_world(scenario, replication_seed(base, replication), history=True)
     recorder = KeepingRecorder()
     world.recorder = recorder
     run_world(world)
