@@ -158,3 +158,14 @@ def test_the_clock_watch_stops_what_stands_still_and_lets_the_rest_run() -> None
     env.process(spinning())
     with pytest.raises(RunawayCase, match="time stood still at 10"):
         run_until(env, 20, instant_limit=10_000)
+
+
+@pytest.mark.parametrize("where", ["size", "handle"])
+def test_numbers_of_hundreds_of_digits_are_refused_with_their_place(where: str) -> None:
+    huge = "1" + "0" * 400
+    yaml_text = (
+        text(handle=huge) if where == "handle" else text().replace("size: 2", f"size: {huge}")
+    )
+    message = refused(yaml_text)
+    assert "expected a whole number of at most 15 digits" in message
+    assert "(401 digits)" in message

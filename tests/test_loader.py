@@ -133,7 +133,10 @@ def test_alias_bomb_stops_quickly() -> None:
         (b"a: 1\n---\nb: 2\n", "invalid YAML"),
         (b"[" * 5000, "s.yml:1:65: invalid YAML: nested more than 64 deep"),
         (b"a: " + b"{b: " * 5000 + b"1" + b"}" * 5000, "s.yml:1:"),
-        (b"".join(b"- %d\n" % i for i in range(60_000)), "s.yml:50000:3: invalid YAML: more than 50,000 values"),
+        (
+            b"".join(b"- %d\n" % i for i in range(60_000)),
+            "s.yml:50000:3: invalid YAML: more than 50,000 values",
+        ),
     ],
 )
 def test_unreadable_files_are_one_located_problem(

@@ -46,7 +46,10 @@ def _parse(value: object, pattern: re.Pattern[str], what: str, examples: str, pe
         number = float(match["value"])
         result = number / MINUTES_PER[unit] if per else number * MINUTES_PER[unit]
     else:
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an int of hundreds of digits
+            result = math.inf
     if not math.isfinite(result) or result < 0:
         raise ValueError(f"expected a non-negative finite {what}, got {value!r}")
     return result

@@ -35,6 +35,10 @@ is refused after that many values, not after all of them."""
 MAX_DEPTH = 64
 """Mappings and lists nested in one another at most (a scenario needs about eight)."""
 
+LARGEST_INT = 10**15 - 1
+"""The largest whole number a scenario may hold: no count a run can reach is larger, and
+past it a number no longer converts to a float."""
+
 Path = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
@@ -164,7 +168,14 @@ class _Builder:
             if tag == _TAG + "bool":
                 return text.lower() == "true"
             if tag == _TAG + "int":
-                return _to_int(text)
+                number = _to_int(text)
+                if abs(number) > LARGEST_INT:
+                    self.problem(
+                        node,
+                        path,
+                        f"expected a whole number of at most 15 digits, got {_cut(text)}",
+                    )
+                return number
             if tag == _TAG + "float":
                 return _to_float(text)
         except ValueError:
@@ -230,3 +241,8 @@ def read_yaml(text: str, source: str) -> YamlDocument:
         message = f"more than {MAX_NODES:,} values (an alias expanding without end?)"
         return YamlDocument(None, problems=[Problem(where, "", message)])
     return YamlDocument(data, builder.positions, builder.problems)
+
+
+def _cut(text: str) -> str:
+    """A number as written, shortened for a message."""
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
