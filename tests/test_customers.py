@@ -4,6 +4,9 @@ failing channels, digital comfort, redial. Every history below is exact.
 
 from __future__ import annotations
 
+import pytest
+
+from cxsim.engine.case import Case
 from tests.helpers import Run, scenario
 
 CHASE = """
@@ -163,3 +166,32 @@ def test_redial_after_abandoning_counts_each_try() -> None:
     assert tries == [1, 12, 23, 34, 45, 56]
     assert done.cases[2].contacts == 6
     assert done.world.teams["care"].abandoned == 6
+
+
+ARRIVAL_KINDS = [
+    "1/h",
+    '{hourly: {"0-24": 1/h}}',
+    '{weekly: {mon-sun: {"0-24": 1/h}}}',
+    "{cohort: 3}",
+]
+
+
+def _every_case(text: str, *overrides: str) -> list[Case]:
+    done = Run(scenario(text, "horizon=4h", "customers.arrivals=" + overrides[0], *overrides[1:]))
+    assert done.cases, "no case arrived"
+    return list(done.cases.values())
+
+
+@pytest.mark.parametrize("arrivals", ARRIVAL_KINDS)
+def test_a_failing_channel_hits_whatever_the_arrival_kind(arrivals: str) -> None:
+    down = "failures=[{name: broken_link, probability: 1, effect: {channel_down: {channel: chat}}}]"
+    cases = _every_case(CONTACT, arrivals, down, "teams.care.size=5")
+    assert all(case.channel == "phone" and case.contacts == 2 for case in cases)
+
+
+@pytest.mark.parametrize("arrivals", ARRIVAL_KINDS)
+def test_no_digital_comfort_keeps_to_the_phone_whatever_the_arrival_kind(arrivals: str) -> None:
+    cases = _every_case(CONTACT, arrivals, "customers.digital_comfort=0", "teams.care.size=5")
+    assert all(case.channel == "phone" for case in cases)
+    comfortable = _every_case(CONTACT, arrivals, "teams.care.size=5")
+    assert all(case.channel == "chat" for case in comfortable)
