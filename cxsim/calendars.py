@@ -166,8 +166,10 @@ class Slots:
     """Appointment windows of a field team, limited by its technicians' visits per day.
 
     Windows start at the team's opening and follow each other (08:00–12:00, 12:00–16:00
-    for a 4h window); a team without a calendar has windows from midnight on, and none
-    on its calendar's holidays. A window takes at most one booking per technician, a day
+    for a 4h window), each ending by closing (none 16:00–20:00 when the team closes at
+    17:00; a window longer than the team is open at a stretch starts at opening only); a
+    team without a calendar has windows from midnight on, and none on its calendar's
+    holidays. A window takes at most one booking per technician, a day
     at most `per_day` bookings.
     """
 
@@ -190,7 +192,9 @@ class Slots:
             else:
                 steps = max(0, math.ceil((earliest - opens) / window - 1e-9))
             start = opens + steps * window
-            while start < closes:
+            # a window ends by closing; one longer than the span starts at opening only
+            last = closes - window if closes - opens >= window else opens
+            while start <= last + 1e-9:
                 day = int(start // MINUTES_PER_DAY)
                 if self.booked.get(day, 0) >= self.per_day:
                     start = (day + 1) * MINUTES_PER_DAY

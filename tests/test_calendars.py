@@ -103,6 +103,16 @@ def test_no_appointment_window_on_a_holiday() -> None:
     assert slots.book(3 * DAY + 1000, 240.0) == 7 * DAY + 720  # no window left on Thursday
 
 
+def test_an_appointment_window_ends_by_closing() -> None:
+    hours = business_hours(OFFICE, datetime.date(2026, 12, 21))  # 08:00-17:00, a Monday
+    slots = Slots(1, 5, hours)
+    starts = [slots.book(0.0, 240.0) for _ in range(3)]
+    assert starts == [480, 720, DAY + 480]  # 08-12, 12-16, then the next day: not 16-20
+    assert Slots(1, 5, hours).book(0.0, 600.0) == 480  # longer than a day's hours: at opening
+    longer = Slots(1, 5, hours)
+    assert [longer.book(0.0, 600.0) for _ in range(2)] == [480, DAY + 480]
+
+
 HOLIDAY = """
     name: holiday
     horizon: 2w
