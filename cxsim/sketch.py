@@ -36,6 +36,21 @@ RESOLVED, CENSORED, COMPETING = 1, 0, 2
 """How a case time ends, in the codes of `cxsim.statistics`: fixed, still open, never fixed."""
 
 
+ZERO = -(2**40)
+"""The bin number of zero: below that of any positive float."""
+
+
+def bin_numbers(times: np.ndarray) -> np.ndarray:
+    """The bin of each time (minutes: finite, not negative): k for [RATIO^k, RATIO^(k+1)),
+    `ZERO` for zero."""
+    times = np.asarray(times, dtype=float)
+    if not np.all(np.isfinite(times)) or np.any(times < 0):
+        raise ValueError("times must be finite and not negative")
+    with np.errstate(divide="ignore"):  # the log of zero, replaced below
+        bins = np.floor(np.log(times) / _LOG_RATIO)
+    return np.where(times > 0, bins, ZERO).astype(np.int64)
+
+
 class LogHistogram:
     """Counts of non-negative times in log-scale bins of ratio `RATIO`, and of zeros."""
 
@@ -55,14 +70,21 @@ class LogHistogram:
 
     def add(self, times: np.ndarray) -> None:
         """Count `times` (minutes: finite, not negative)."""
-        times = np.asarray(times, dtype=float)
-        if not np.all(np.isfinite(times)) or np.any(times < 0):
-            raise ValueError("times must be finite and not negative")
-        positive = times[times > 0]
-        self.zeros += len(times) - len(positive)
-        if len(positive):
-            bins = np.floor(np.log(positive) / _LOG_RATIO).astype(np.int64)
-            self._count(bins, np.ones(len(bins), dtype=np.int64))
+        self.add_bins(bin_numbers(times))
+
+    def add_bins(self, bins: np.ndarray) -> None:
+        """Count times by their `bin_numbers`."""
+        positive = bins[bins != ZERO]
+        self.zeros += len(bins) - len(positive)
+        if not len(positive):
+            return
+        low, high = int(positive.min()), int(positive.max())
+        if high - low < 4 * len(positive) + 256:  # a block's times lie close: count by offset
+            counts = np.bincount(positive - low)
+            held = np.flatnonzero(counts)
+            self._count(held + low, counts[held])
+        else:
+            self._count(*np.unique(positive, return_counts=True))
 
     def merge(self, other: LogHistogram) -> None:
         """Add the counts of `other` to these."""
@@ -79,9 +101,15 @@ class LogHistogram:
         return total
 
     def _count(self, bins: np.ndarray, counts: np.ndarray) -> None:
-        every, where = np.unique(np.concatenate((self.bins, bins)), return_inverse=True)
+        """Add `counts` to `bins` (each bin at most once)."""
+        where = np.searchsorted(self.bins, bins)
+        if where.size and where[-1] < len(self.bins) and np.array_equal(self.bins[where], bins):
+            self.counts[where] += counts  # the usual case, once the range is seen
+            return
+        every = np.union1d(self.bins, bins)
         summed = np.zeros(len(every), dtype=np.int64)
-        np.add.at(summed, where, np.concatenate((self.counts, counts)))
+        summed[np.searchsorted(every, self.bins)] = self.counts
+        summed[np.searchsorted(every, bins)] += counts
         self.bins, self.counts = every, summed
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
@@ -132,8 +160,9 @@ class TimeSketch:
         times, status = np.asarray(times, dtype=float), np.asarray(status)
         if times.shape != status.shape:
             raise ValueError(f"times and status differ in shape: {times.shape}, {status.shape}")
+        bins = bin_numbers(times)
         for code, histogram in self.endings.items():
-            histogram.add(times[status == code])
+            histogram.add_bins(bins[status == code])
 
     def merge(self, other: TimeSketch) -> None:
         """Add the counts of `other` to these."""

@@ -106,7 +106,8 @@ class Tally:
         """Add a block of case rows (one per row, `CASE_COLUMNS` in order)."""
         if not len(block):
             return
-        column = {name: block[:, i] for i, name in enumerate(CASE_COLUMNS)}
+        table = np.ascontiguousarray(block.T)  # a column's values side by side
+        column = dict(zip(CASE_COLUMNS, table, strict=True))
         resolved = column["resolved"] != 0
         process_resolved = column["process_resolved"] != 0
         contacts, visits = column["contacts"], column["visits"]
@@ -133,7 +134,7 @@ class Tally:
             for name, (done, still_open) in _ENDINGS.items()
         }
         numbers = column["stream"].astype(np.intp)
-        present = np.unique(numbers)
+        present = np.flatnonzero(np.bincount(numbers))
         self._streams(int(present[-1]) + 1)
         for number in present:
             rows = slice(None) if len(present) == 1 else numbers == number
