@@ -213,7 +213,8 @@ def judge(mutant: Mutant, timeout: float = 60.0) -> str:
         scenario.write_text(mutant.text(), encoding="utf-8")
         for data in (ROOT / "scenarios").glob("*.csv"):  # empirical files beside them
             (Path(folder) / data.name).write_bytes(data.read_bytes())
-        command = [sys.executable, "-m", "cxsim", "run", str(scenario), "--json"]
+        # 2 replications whatever the mutant says: a count it sets is still validated
+        command = [sys.executable, "-m", "cxsim", "run", str(scenario), "--json", "-r", "2"]
         command += ["--jobs", "1", "--no-plots", "--out", str(Path(folder) / "out")]
         environment = {**os.environ, "PYTHONHASHSEED": "0"}
         environment.pop("CXSIM_SCHEDULER", None)

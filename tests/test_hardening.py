@@ -80,14 +80,21 @@ def test_a_horizon_past_a_hundred_years_is_refused() -> None:
 
 
 def test_arrivals_that_would_bring_too_many_cases_are_refused_with_the_figure() -> None:
-    message = refused(text(arrivals="100000000000/min"))
-    assert "1.44e+14 cases expected a replication" in message
+    message = refused(text(arrivals="1000000/min"))
+    assert "1.44e+09 cases expected a replication" in message
     assert "max_cases (100,000,000)" in message
 
 
 def test_max_cases_raises_the_budget() -> None:
     assert scenario(text(arrivals="100/min"), "max_cases=1000000").max_cases == 1_000_000
     assert "max_cases (1,000)" in refused(text(arrivals="100/min"), "max_cases=1000")
+
+
+def test_a_rate_past_a_million_a_minute_is_refused_with_its_place() -> None:
+    message = refused(text(arrivals="1e308/min").replace("1e308/min", "1" + "0" * 308))
+    assert "customers.arrivals: expected a whole number of at most 15 digits" in message
+    message = refused(text(arrivals="2000000/min"))
+    assert "customers.arrivals: expected a rate of at most a million a minute" in message
 
 
 def test_a_rate_bringing_less_than_one_case_is_refused() -> None:

@@ -76,9 +76,18 @@ def parse_duration(value: object) -> float:
     return minutes
 
 
+FASTEST = 1_000_000.0
+"""The highest rate: a million a minute. A higher one brings more cases than any run can
+hold, and its sums over a week overflow."""
+
+
 def parse_rate(value: object) -> float:
-    """A rate (`9/min`, `40/h`, `120/day` or a bare number per minute) in events per minute."""
-    return _parse(value, _RATE, "rate", "9/min, 40/h or 120/day", per=True)
+    """A rate (`9/min`, `40/h`, `120/day` or a bare number per minute) in events per minute,
+    at most a million a minute."""
+    rate = _parse(value, _RATE, "rate", "9/min, 40/h or 120/day", per=True)
+    if rate > FASTEST:
+        raise ValueError(f"expected a rate of at most a million a minute, got {value!r}")
+    return rate
 
 
 UNDEFINED = "—"
