@@ -19,6 +19,7 @@ from cxsim.calendars import first_weekday, rate_at
 from cxsim.distributions import Sampler
 from cxsim.engine.case import Case
 from cxsim.engine.journey import run_case
+from cxsim.engine.started import start
 from cxsim.scenario.models import CohortArrivals, HourlyArrivals, WeeklyArrivals
 from cxsim.scenario.types import Exponential
 from cxsim.scenario.weekly import DEFAULT_START
@@ -50,7 +51,7 @@ def open_case(env: simpy.Environment, world: World, stream: CustomerStream, inde
     case.stream = stream.number
     if segment.digital is not None or segment.down:  # the customer's own comfort, channels
         segment.equip(case)
-    case.process = env.process(run_case(env, world, case))
+    case.process = start(env, run_case(env, world, case))
     return case
 
 
