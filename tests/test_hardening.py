@@ -176,3 +176,9 @@ def test_numbers_of_hundreds_of_digits_are_refused_with_their_place(where: str) 
     message = refused(yaml_text)
     assert "expected a whole number of at most 15 digits" in message
     assert "(401 digits)" in message
+
+
+def test_a_failure_naming_its_journey_with_a_mapping_is_refused_with_its_place() -> None:
+    failures = "[{name: f, journey: {exponential: {mean: 0}}, probability: 0.5, effect: skip}]"
+    message = refused(text(failures=failures))
+    assert "failures.0.journey" in message

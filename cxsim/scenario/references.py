@@ -178,7 +178,8 @@ def _failure_problems(
     named: list[tuple[Path, Any]] = [((*at, "at"), step)]
     if isinstance(step, list):
         named = [((*at, "at", k), name) for k, name in enumerate(step)]
-    where = [journeys[journey]] if journey in journeys else list(journeys.values())
+    known = isinstance(journey, str) and journey in journeys
+    where = [journeys[journey]] if known else list(journeys.values())
     steps = [name for spec in where for name in _mapping(_mapping(spec).get("steps"))]
     for path, name in named:
         if isinstance(name, str) and name not in steps:
