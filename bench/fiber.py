@@ -9,7 +9,7 @@ process, on a horizon long enough for tens of thousands of cases, and reports:
 - the same with per-case histories kept (what `cxsim trace` asks for), as a ratio: the
   price of histories, paid only when they are asked for. A history goes with its case
   once the case is recorded, so peak memory follows the cases in flight, not the
-  length of the run.
+  length of the run (`bench/memory.py` follows the peak up to millions of cases).
 
     python bench/fiber.py               # 10 simulated years of 3 installs a day
     python bench/fiber.py --quick       # one year, for a smoke check
@@ -38,7 +38,7 @@ def one(horizon_days: int, history: bool, seed: int) -> tuple[float, int]:
     world = build_world(model, np.random.SeedSequence(seed), history=history)
     run_world(world)
     seconds = time.perf_counter() - start
-    cases = len(world.recorder.arrays()["created"])
+    cases = int(world.recorder.tally().sums_of()["cases"])
     return seconds, cases
 
 

@@ -34,8 +34,6 @@ _LARGEST = float(np.finfo(float).max)
 
 RESOLVED, CENSORED, COMPETING = 1, 0, 2
 """How a case time ends, in the codes of `cxsim.statistics`: fixed, still open, never fixed."""
-
-
 ZERO = -(2**40)
 """The bin number of zero: below that of any positive float."""
 
@@ -132,12 +130,6 @@ class LogHistogram:
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
-    def __getstate__(self) -> tuple[int, np.ndarray, np.ndarray]:
-        return self.zeros, self.bins, self.counts
-
-    def __setstate__(self, state: tuple[int, np.ndarray, np.ndarray]) -> None:
-        self.zeros, self.bins, self.counts = state
-
     def __repr__(self) -> str:
         return f"LogHistogram({self.total} times in {len(self.bins) + bool(self.zeros)} bins)"
 
@@ -191,11 +183,13 @@ class TimeSketch:
         times, counts = self.endings[event].values()
         rival_times, rival_counts = self.endings[other].values()
         censored_times, censored_counts = self.endings[CENSORED].values()
-        with np.errstate(divide="ignore"):
-            starts = censored_times / math.sqrt(RATIO)  # zero stays zero
-        halves = censored_counts / 2
-        parts = [(times, counts, 1), (rival_times, rival_counts, 2), (starts, halves, 0)]
-        parts.append((censored_times, halves, 0))
+        starts, halves = censored_times / math.sqrt(RATIO), censored_counts / 2
+        parts = [
+            (times, counts, 1),
+            (rival_times, rival_counts, 2),
+            (starts, halves, 0),
+            (censored_times, halves, 0),
+        ]
         return (
             np.concatenate([part[0] for part in parts]),
             np.concatenate([np.full(len(part[0]), part[2], dtype=np.int8) for part in parts]),
@@ -219,12 +213,6 @@ class TimeSketch:
         return self.endings == other.endings
 
     __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __getstate__(self) -> dict[int, LogHistogram]:
-        return self.endings
-
-    def __setstate__(self, state: dict[int, LogHistogram]) -> None:
-        self.endings = state
 
     def __repr__(self) -> str:
         return f"TimeSketch({self.total} cases)"
