@@ -38,6 +38,27 @@ MEMORY_LIMIT = 3 * 2**30
 
 DEFECTS = ("traceback", "hang", "memory", "non-finite")
 
+BIG_RUN = 500_000
+"""Cases a mutant's replication may bring: more is a big run, not a hang (`max_cases`)."""
+
+WRONG_TYPES: list[Any] = [True, 1, -1, 0.5, "x", [], {}, None, [1], {"a": 1}, [{"a": 1}], "1min"]
+"""Values of every type, for `wrong_types`: what each place of a scenario may be given."""
+
+
+def wrong_types(seed: int, count: int) -> list[Mutant]:
+    """`count` shipped scenarios (shortened) with one value replaced by one of another type."""
+    rng = random.Random(seed)
+    bases = [(path.stem, shortened(path)) for path in SCENARIOS]
+    made = []
+    for _ in range(count):
+        name, base = rng.choice(bases)
+        data = json.loads(json.dumps(base))
+        path = rng.choice(_paths(data))
+        value = rng.choice(WRONG_TYPES)
+        _parent(data, path)[path[-1]] = value
+        made.append(Mutant(name, f"{'.'.join(map(str, path))} = {value!r}", data))
+    return made
+
 
 def _deep(levels: int) -> Any:
     value: Any = 1
@@ -213,8 +234,11 @@ def judge(mutant: Mutant, timeout: float = 60.0) -> str:
         scenario.write_text(mutant.text(), encoding="utf-8")
         for data in (ROOT / "scenarios").glob("*.csv"):  # empirical files beside them
             (Path(folder) / data.name).write_bytes(data.read_bytes())
-        # 2 replications whatever the mutant says: a count it sets is still validated
+        # 2 replications and half a million cases at most whatever the mutant says (a
+        # count it sets is still validated): a mutant that asks for a big run is refused
+        # by the budget, not taken for a hang
         command = [sys.executable, "-m", "cxsim", "run", str(scenario), "--json", "-r", "2"]
+        command += ["--set", f"max_cases={BIG_RUN}"]
         command += ["--jobs", "1", "--no-plots", "--out", str(Path(folder) / "out")]
         environment = {**os.environ, "PYTHONHASHSEED": "0"}
         environment.pop("CXSIM_SCHEDULER", None)

@@ -161,8 +161,11 @@ def _overflow_problems(
     return []
 
 
-def _strings(values: list[Any]) -> set[str]:
-    return {value for value in values if isinstance(value, str)}
+def _strings(values: Any) -> set[str]:
+    """The strings of a list; none of what is not a list (a wrong type, told elsewhere)."""
+    return (
+        {value for value in values if isinstance(value, str)} if isinstance(values, list) else set()
+    )
 
 
 def _failure_problems(
@@ -278,8 +281,7 @@ def _journey_problems(
     provided = {
         condition
         for step in steps.values()
-        for condition in (_mapping(step).get("provides") or [])
-        if isinstance(condition, str)
+        for condition in _strings(_mapping(step).get("provides"))
     }
     for step_name, step in steps.items():
         step = _mapping(step)
