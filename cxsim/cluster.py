@@ -81,6 +81,11 @@ class Cluster:
         self.close()
 
 
+def _held(job: Job) -> Job:
+    """The job itself: a task whose result the replications' tasks share."""
+    return job
+
+
 class ClusterExecutor:
     """One job's replications as tasks on a cluster, gathered as they finish."""
 
@@ -89,8 +94,10 @@ class ClusterExecutor:
 
         self.client = client
         self.run_key = f"cxsim-{uuid.uuid4().hex[:12]}"
-        # sent once, not with every task: a scenario may carry a large empirical sample
-        self.job: Future[Job] = client.scatter(job, hash=False)
+        # sent once, not with every task (a scenario may carry a large empirical sample),
+        # as a task of its own rather than scattered data: the scheduler can make it
+        # again when the worker holding it is lost
+        self.job: Future[Job] = client.submit(_held, job, key=f"{self.run_key}-job", pure=False)
         self.pending: dict[Future[Outcome], int] = {}
         self.done: Any = as_completed(loop=client.loop)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +79,28 @@ def test_ctrl_c_keeps_the_replications_gathered(cluster: distributed.LocalCluste
     alone = {r.index: r for r in run(model, jobs=1).replications}
     for kept in results.replications:
         assert repr(kept.metrics) == repr(alone[kept.index].metrics)
+
+
+def test_a_worker_lost_mid_run_has_its_replications_run_again() -> None:
+    model = scenario(SMALL, "horizon=2d")  # replications long enough to be lost midway
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as local,
+        distributed.Client(local, set_as_default=False) as client,
+    ):
+        pids = client.run(os.getpid)
+        killed: list[int] = []
+
+        def kill_one(replication: Replication) -> None:
+            if not killed:  # the other worker is busy with a replication of its own
+                killed.append(pids[sorted(pids)[0]])
+                os.kill(killed[0], signal.SIGKILL)
+
+        there = run(model, on_replication=kill_one, scheduler=local.scheduler_address)
+    assert killed
+    assert there.complete and not there.failed
+    assert to_json(there.summary()) == to_json(run(model, jobs=1).summary())
 
 
 def test_the_command_line_reads_the_scheduler_from_the_environment(
